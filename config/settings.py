@@ -174,3 +174,6 @@ LOGGING = {
 }
 
 VIEWFLOW = {}
+
+# Publishing must not hang a request when Redis is down; the outbox retries.
+CELERY_TASK_PUBLISH_RETRY = False

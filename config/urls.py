@@ -1,7 +1,18 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("applications/", include("forms.urls")),
+    path("tasks/", include("workflow.urls")),
+    path("reviews/", include("reviewers.urls")),
+    path("funders/", include("reporting.urls")),
+    path("", include("fonds.urls")),
 ]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,72 @@
+"""E-mail notifications through an outbox.
+
+An OutboxMessage row is written in the caller's transaction, so the user's
+action and its notification commit together. After commit, we try to hand the
+message to Celery; if the broker is down, the row stays unsent and the periodic
+`drain_outbox` task sends it once the broker is back.
+"""
+
+import logging
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+KINDS = {"submitted", "decision", "comment", "support_requested", "report_approved"}
+
+
+def notify(*, kind: str, recipients, application=None) -> list[OutboxMessage]:
+    """Queue one e-mail per recipient; dispatched to Celery after the transaction commits."""
+    if kind not in KINDS:
+        raise ValueError(kind)
+    messages = [
+        OutboxMessage.objects.create(kind=kind, recipient=user, application=application)
+        for user in {u.pk: u for u in recipients if u is not None}.values()
+    ]
+    for message in messages:
+        transaction.on_commit(lambda pk=message.pk: dispatch(pk))
+    return messages
+
+
+def dispatch(message_pk: int) -> None:
+    """Hand a message to Celery; never raises, the outbox keeps what could not be queued."""
+    from .tasks import send_outbox_message
+
+    try:
+        send_outbox_message.delay(message_pk)
+    except Exception as exc:  # broker outage: drain_outbox retries later
+        log.warning("could not queue outbox message %s: %s", message_pk, exc)
+        OutboxMessage.objects.filter(pk=message_pk).update(last_error=str(exc)[:1000])
+
+
+def outbox_send(*, message_pk: int) -> bool:
+    """Send one message if still unsent. Returns True when this call sent it."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update()
+            .select_related("recipient", "application", "application__call")
+            .filter(pk=message_pk, sent_at__isnull=True)
+            .first()
+        )
+        if message is None:
+            return False
+        message.attempts += 1
+        recipient = message.recipient
+        context = {"user": recipient, "application": message.application}
+        with translation.override(recipient.language or "fr"):
+            subject = render_to_string(f"emails/{message.kind}_subject.txt", context).strip()
+            body = render_to_string(f"emails/{message.kind}.txt", context)
+        try:
+            send_mail(subject, body, None, [recipient.email])
+        except Exception as exc:
+            message.last_error = str(exc)[:1000]
+            message.save(update_fields=["attempts", "last_error"])
+            return False
+        message.sent_at = timezone.now()
+        message.save(update_fields=["attempts", "sent_at"])
+        return True
