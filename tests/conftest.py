@@ -1,0 +1,100 @@
+"""Standing users, one per role, plus an applicant of another organisation (the outsider)."""
+
+import pytest
+
+from . import factories as f
+
+
+@pytest.fixture
+def applicant(db):
+    return f.make_user(email="alice@carrefour.example", role="applicant", full_name="Alice Applicant")
+
+
+@pytest.fixture
+def colleague(db, organisation):
+    user = f.make_user(email="colin@carrefour.example", role="applicant", full_name="Colin Colleague")
+    organisation.memberships.create(user=user)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    user = f.make_user(email="olga@ailleurs.example", role="applicant", full_name="Olga Outsider")
+    f.make_organisation(name="Ailleurs", mrc_code="081", admin=user)
+    return user
+
+
+@pytest.fixture
+def advisor(db):
+    return f.make_user(email="adele@soutien.example", role="advisor", full_name="Adèle Advisor")
+
+
+@pytest.fixture
+def reviewer1(db):
+    return f.make_user(email="rene@comite.example", role="committee", full_name="René Reviewer")
+
+
+@pytest.fixture
+def reviewer2(db):
+    return f.make_user(email="rita@comite.example", role="committee", full_name="Rita Reviewer", language="en")
+
+
+@pytest.fixture
+def manager(db):
+    return f.make_user(email="manon@fonds.example", role="fund_manager", full_name="Manon Manager")
+
+
+@pytest.fixture
+def other_manager(db):
+    """A fund manager of another fund."""
+    user = f.make_user(email="marc@autre.example", role="fund_manager", full_name="Marc Other")
+    f.make_fund(managers=[user], name="Autre fonds")
+    return user
+
+
+@pytest.fixture
+def funder_user(db):
+    return f.make_user(email="fanny@mrc.example", role="funder", full_name="Fanny Funder")
+
+
+@pytest.fixture
+def admin_user(db):
+    return f.make_user(
+        email="root@guichet.example", role="administrator", is_staff=True, is_superuser=True, full_name="Admin"
+    )
+
+
+@pytest.fixture
+def organisation(db, applicant):
+    return f.make_organisation(admin=applicant)
+
+
+@pytest.fixture
+def fund(db, manager, funder_user):
+    return f.make_fund(managers=[manager], staff=[funder_user])
+
+
+@pytest.fixture
+def call(db, fund, reviewer1, reviewer2):
+    return f.make_call(fund=fund, committee=[reviewer1, reviewer2])
+
+
+@pytest.fixture
+def draft(db, call, organisation, applicant):
+    return f.make_draft(call=call, organisation=organisation, by=applicant)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(settings, tmp_path):
+    """Uploads in a temporary folder; Celery tasks run eagerly unless a test starts a worker."""
+    from config import celery_app
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    yield
+    celery_app.conf.task_always_eager = eager
