@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "fonds"
-urlpatterns = []
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("calls/<int:pk>/", views.call_detail, name="call"),
+]

@@ -90,6 +90,7 @@ def _isolated_settings(settings, tmp_path):
     from config import celery_app
 
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     settings.STORAGES = {

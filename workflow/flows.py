@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
+from viewflow.workflow.lock import SelectForUpdateLock
 from viewflow.workflow.nodes.split import SplitActivation
 
 from accounts.models import User
@@ -56,6 +57,8 @@ def _task_view(request, **kwargs):
 
 class ApplicationFlow(flow.Flow):
     process_class = ApplicationProcess
+    # Row lock on the process: parallel score tasks meet at a Join.
+    lock_impl = SelectForUpdateLock(nowait=False)
     process_title = _("Application")
     process_description = _("From the first draft to the last report.")
 

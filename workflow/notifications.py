@@ -8,6 +8,7 @@ message to Celery; if the broker is down, the row stays unsent and the periodic
 
 import logging
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -48,7 +49,7 @@ def outbox_send(*, message_pk: int) -> bool:
     """Send one message if still unsent. Returns True when this call sent it."""
     with transaction.atomic():
         message = (
-            OutboxMessage.objects.select_for_update()
+            OutboxMessage.objects.select_for_update(of=("self",))
             .select_related("recipient", "application", "application__call")
             .filter(pk=message_pk, sent_at__isnull=True)
             .first()
@@ -57,7 +58,7 @@ def outbox_send(*, message_pk: int) -> bool:
             return False
         message.attempts += 1
         recipient = message.recipient
-        context = {"user": recipient, "application": message.application}
+        context = {"user": recipient, "application": message.application, "site_url": settings.SITE_URL}
         with translation.override(recipient.language or "fr"):
             subject = render_to_string(f"emails/{message.kind}_subject.txt", context).strip()
             body = render_to_string(f"emails/{message.kind}.txt", context)

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "workflow"
-urlpatterns = []
+urlpatterns = [
+    path("inbox/", views.inbox, name="inbox"),
+    path("<int:task_pk>/", views.task_detail, name="task"),
+]

@@ -1,0 +1,68 @@
+from django.contrib import admin
+
+from .models import Call, ChecklistItem, Criterion, Fund, Funder
+from .services import call_add_default_criteria
+
+
+@admin.register(Funder)
+class FunderAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    filter_horizontal = ["staff"]
+
+
+@admin.register(Fund)
+class FundAdmin(admin.ModelAdmin):
+    list_display = ["name", "funder"]
+    list_filter = ["funder"]
+    list_select_related = ["funder"]
+    search_fields = ["name", "funder__name"]
+    filter_horizontal = ["managers"]
+
+
+class CriterionInline(admin.StackedInline):
+    model = Criterion
+    extra = 0
+    fields = ["position", "key", "title", "description", "weight"]
+    show_change_link = True  # the checklist is edited on the criterion's own page
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = ["title", "fund", "opens_at", "closes_at", "envelope", "max_years"]
+    list_filter = ["fund__funder", "fund"]
+    list_select_related = ["fund"]
+    search_fields = ["title", "fund__name"]
+    date_hierarchy = "closes_at"
+    filter_horizontal = ["committee"]
+    inlines = [CriterionInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            # After the inlines: criteria typed in the add form win; otherwise the call gets the default rubric.
+            call_add_default_criteria(call=form.instance)
+
+
+class ChecklistItemInline(admin.TabularInline):
+    model = ChecklistItem
+    extra = 0
+    fields = ["position", "text"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["title", "key", "call", "weight", "position"]
+    list_filter = ["call__fund"]
+    list_select_related = ["call"]
+    search_fields = ["title", "key", "call__title"]
+    inlines = [ChecklistItemInline]
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(admin.ModelAdmin):
+    list_display = ["text", "criterion", "position"]
+    list_filter = ["criterion__call__fund"]
+    list_select_related = ["criterion"]
+    search_fields = ["text", "criterion__title"]

@@ -1,0 +1,125 @@
+"""Writes of the reporting app: accountability exports.
+
+An export row is written in the caller's transaction; the PDF is rendered by
+the Celery task `reporting.tasks.render_export`, queued after commit. When the
+broker is down the row stays PENDING and `resume_pending_exports` (Celery beat)
+queues it again, so a request is never lost and never fails because of Redis.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.text import slugify
+
+from accounts.models import User
+from fonds.models import Fund
+
+from .models import AccountabilityExport
+
+log = logging.getLogger(__name__)
+
+FILENAME_PREFIX = {"fr": "reddition-de-comptes", "en": "accountability"}
+# A pending export older than this was probably not queued (broker outage): queue it again.
+RESUME_AFTER = timedelta(minutes=1)
+
+
+def export_language(language: str | None) -> str:
+    """One of settings.LANGUAGES for a request language such as "fr-ca"; the default language otherwise."""
+    try:
+        return translation.get_supported_language_variant(language or settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+def export_filename(export: AccountabilityExport) -> str:
+    """reddition-de-comptes-<fund>-<date>.pdf in French, accountability-<fund>-<date>.pdf in English."""
+    prefix = FILENAME_PREFIX.get(export.language[:2], FILENAME_PREFIX["en"])
+    day = timezone.localdate(export.created_at).isoformat()
+    return f"{prefix}-{slugify(export.fund.name)[:60] or export.fund_id}-{day}.pdf"
+
+
+def export_request(*, fund: Fund, by: User, language: str) -> AccountabilityExport:
+    """Ask for the accountability PDF of `fund` in `language`.
+
+    Returns the export the caller should follow: a pending export of the same
+    fund and language is reused, so asking twice renders once. The render is
+    queued after commit; a broker outage leaves the export PENDING, never raises.
+    """
+    language = export_language(language)
+    with transaction.atomic():
+        # Serialise concurrent requests for one fund so that only one export is created.
+        Fund.objects.select_for_update().only("pk").get(pk=fund.pk)
+        pending = (
+            AccountabilityExport.objects.filter(
+                fund=fund, language=language, status=AccountabilityExport.Status.PENDING
+            )
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if pending is not None:
+            return pending
+        export = AccountabilityExport.objects.create(fund=fund, requested_by=by, language=language)
+        transaction.on_commit(lambda: export_dispatch(export_pk=export.pk))
+    return export
+
+
+def export_dispatch(*, export_pk: int) -> bool:
+    """Queue the render of one export. Never raises: on a broker outage the export stays PENDING."""
+    from .tasks import render_export
+
+    try:
+        render_export.delay(export_pk)
+    except Exception as exc:  # broker outage: resume_pending_exports queues it again later
+        log.warning("could not queue accountability export %s: %s", export_pk, exc)
+        return False
+    return True
+
+
+def export_render(*, export_pk: int) -> AccountabilityExport | None:
+    """Render the PDF of a pending export and store it: READY, or FAILED with the error.
+
+    Returns None when the export is gone or no longer pending (already rendered
+    by another worker, for example), so running it twice is harmless.
+    """
+    from .pdf import render_accountability_pdf
+
+    with transaction.atomic():
+        # The row lock makes a second worker wait, then find the export done.
+        export = (
+            AccountabilityExport.objects.select_for_update()
+            .filter(pk=export_pk, status=AccountabilityExport.Status.PENDING)
+            .first()
+        )
+        if export is None:
+            return None
+        export = AccountabilityExport.objects.select_related("fund__funder").get(pk=export.pk)
+        try:
+            with transaction.atomic():  # a savepoint, so a database error still lets us record the failure
+                pdf = render_accountability_pdf(fund=export.fund, language=export.language)
+                export.file.save(export_filename(export), ContentFile(pdf), save=False)
+        except Exception as exc:
+            log.exception("accountability export %s failed", export_pk)
+            export.status = AccountabilityExport.Status.FAILED
+            export.error = f"{type(exc).__name__}: {exc}"[:2000]
+            export.finished_at = timezone.now()
+            export.save(update_fields=["status", "error", "finished_at"])
+            return export
+        export.status = AccountabilityExport.Status.READY
+        export.error = ""
+        export.finished_at = timezone.now()
+        export.save(update_fields=["file", "status", "error", "finished_at"])
+    return export
+
+
+def exports_resume(*, older_than: timedelta = RESUME_AFTER, limit: int = 100) -> int:
+    """Queue again the exports still pending after `older_than`. Returns how many were queued."""
+    cutoff = timezone.now() - older_than
+    pending = AccountabilityExport.objects.filter(
+        status=AccountabilityExport.Status.PENDING, created_at__lt=cutoff
+    ).order_by("created_at", "pk")
+    pks = list(pending.values_list("pk", flat=True)[:limit])
+    return sum(export_dispatch(export_pk=pk) for pk in pks)

@@ -1,0 +1,27 @@
+import pytest
+from django.core import mail
+
+from accounts.models import Organisation
+from workflow.models import OutboxMessage
+from workflow.notifications import KINDS, outbox_send
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_it_renders_every_email_in_the_recipients_language(kind, language, draft, applicant, settings):
+    settings.SITE_URL = "https://guichet.example/"
+    Organisation.objects.filter(pk=draft.organisation_id).update(name="Cuisines & Cie")
+    applicant.language = language
+    applicant.save(update_fields=["language"])
+    message = OutboxMessage.objects.create(kind=kind, recipient=applicant, application=draft)
+
+    assert outbox_send(message_pk=message.pk) is True
+
+    [email] = mail.outbox
+    assert "\n" not in email.subject and email.subject
+    assert "{%" not in email.body and "&amp;" not in email.body and "&quot;" not in email.body
+    assert f"https://guichet.example/applications/{draft.pk}/" in email.body
+    assert draft.title in email.subject + email.body
+    assert email.to == [applicant.email]

@@ -1,0 +1,130 @@
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reviewers.selectors import weighted_average, weighted_totals
+from tests import factories as f
+from tests.workflow.steps import bring_to
+from workflow import services
+from workflow.engine import active_task
+from workflow.flows import ApplicationFlow
+
+
+def ranking_url(call):
+    return reverse("reviewers:ranking", args=[call.pk])
+
+
+@pytest.fixture
+def weighted_call(call):
+    """Weights 1, 1, 2 (innovation, concertation, pérennité)."""
+    perennite = call.criteria.get(key="perennite")
+    perennite.weight = Decimal("2")
+    perennite.save()
+    return call
+
+
+def _scored(call, organisation, applicant, manager, reviewers, by_reviewer, title):
+    """An application whose reviewers gave (innovation, concertation, pérennité) scores."""
+    application = f.make_draft(call=call, organisation=organisation, by=applicant)
+    application.title = title
+    application.save(update_fields=["title"])
+    innovation, concertation, perennite = call.criteria.order_by("position")
+    scores = {
+        reviewer: {innovation.pk: i, concertation.pk: c, perennite.pk: p}
+        for reviewer, (i, c, p) in zip(reviewers, by_reviewer, strict=True)
+    }
+    bring_to(
+        "decide", application=application, applicant=applicant, manager=manager, reviewers=reviewers, scores=scores
+    )
+    return application
+
+
+def test_it_computes_a_weighted_average():
+    assert weighted_average([(1, 4), (1, 2), (2, 5)]) == Decimal("4")
+    assert weighted_average([(Decimal("0.5"), 5), (Decimal("1.5"), 1)]) == Decimal("2")
+    assert weighted_average([]) is None
+
+
+def test_it_ranks_by_the_mean_of_the_reviewers_weighted_averages(
+    weighted_call, organisation, applicant, manager, reviewer1, reviewer2
+):
+    reviewers = [reviewer1, reviewer2]
+    # reviewer1: (4·1 + 2·1 + 5·2) / 4 = 4.0 ; reviewer2: (3·1 + 3·1 + 1·2) / 4 = 2.0 ; total 3.0
+    middle = _scored(weighted_call, organisation, applicant, manager, reviewers, [(4, 2, 5), (3, 3, 1)], "Milieu")
+    # reviewer1: (5 + 5 + 10) / 4 = 5.0 ; reviewer2: (4 + 4 + 6) / 4 = 3.5 ; total 4.25
+    best = _scored(weighted_call, organisation, applicant, manager, reviewers, [(5, 5, 5), (4, 4, 3)], "Meilleur")
+    # reviewer1: (0 + 1 + 2) / 4 = 0.75 ; reviewer2: (2 + 0 + 0) / 4 = 0.5 ; total 0.625
+    last = _scored(weighted_call, organisation, applicant, manager, reviewers, [(0, 1, 1), (2, 0, 0)], "Dernier")
+    f.make_draft(call=weighted_call, organisation=organisation, by=applicant)  # not scored: left out
+
+    rows = weighted_totals(call=weighted_call)
+
+    assert [row.application.pk for row in rows] == [best.pk, middle.pk, last.pk]
+    assert [row.total for row in rows] == [Decimal("4.25"), Decimal("3"), Decimal("0.625")]
+    assert [r.weighted_average for r in rows[1].reviewers] == [Decimal("4"), Decimal("2")]
+    assert [row.submitted for row in rows] == [2, 2, 2]
+
+
+def test_it_counts_only_submitted_reviewers(call, draft, applicant, manager, reviewer1, reviewer2):
+    bring_to("score", application=draft, applicant=applicant, manager=manager, reviewers=[reviewer1, reviewer2])
+    task = active_task(application=draft, node=ApplicationFlow.score, owner=reviewer1)
+    services.score_submit(task=task, by=reviewer1, values={c.pk: (3, "") for c in call.criteria.all()})
+    [row] = weighted_totals(call=call)
+    assert row.submitted == 1
+    assert row.assigned == 2
+    assert row.total == Decimal("3")
+
+
+def test_it_shows_the_ranking_to_the_fund_manager(
+    client, weighted_call, organisation, applicant, manager, reviewer1, reviewer2
+):
+    _scored(weighted_call, organisation, applicant, manager, [reviewer1, reviewer2], [(4, 2, 5), (3, 3, 1)], "Milieu")
+    client.force_login(manager)
+    response = client.get(ranking_url(weighted_call))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Milieu" in body
+    assert "3,00" in body and "4,00" in body and "2,00" in body
+
+
+def test_it_sends_anonymous_visitors_to_the_login_page(client, call):
+    response = client.get(ranking_url(call))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "who", ["applicant", "outsider", "advisor", "reviewer1", "other_manager", "funder_user", "admin_user"]
+)
+def test_it_forbids_the_ranking_to_everybody_but_the_funds_managers(client, call, request, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(ranking_url(call)).status_code == 403
+
+
+def test_it_returns_404_for_a_missing_call(client, manager):
+    client.force_login(manager)
+    assert client.get(reverse("reviewers:ranking", args=[999999])).status_code == 404
+
+
+def test_it_keeps_the_ranking_query_count_flat(client, call, organisation, applicant, manager, reviewer1, reviewer2):
+    reviewers = [reviewer1, reviewer2]
+    client.force_login(manager)
+
+    def measure():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(ranking_url(call))
+        assert response.status_code == 200
+        return len(ctx), len(response.context["rows"])
+
+    for i in range(3):
+        _scored(call, organisation, applicant, manager, reviewers, [(i, 3, 4), (5, i, 2)], f"Projet {i}")
+    three, rows = measure()
+    assert rows == 3
+    for i in range(3, 10):
+        _scored(call, organisation, applicant, manager, reviewers, [(i % 6, 3, 4), (5, 1, 2)], f"Projet {i}")
+    ten, rows = measure()
+    assert rows == 10
+    assert ten == three

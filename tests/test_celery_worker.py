@@ -1,0 +1,143 @@
+"""A real Celery worker, a real Redis broker, a real PostgreSQL database: the accountability PDF end to end.
+
+Skipped unless REDIS_URL is set and the tests run on PostgreSQL (the worker is
+another process: it cannot see SQLite's in-memory test database). Run it with
+
+    REDIS_URL=redis://127.0.0.1:6379/0 DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \\
+        .venv/bin/python -m pytest tests/test_celery_worker.py --create-db
+"""
+
+import io
+import os
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from pypdf import PdfReader
+
+from config import celery_app
+from forms.models import Application
+from reporting.models import AccountabilityExport, Agreement, AgreementYear
+from reporting.services import export_request
+from tests import factories as f
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+WAIT_SECONDS = 60
+
+
+def database_url() -> str:
+    """The URL of the test database (NAME is already test_<name>) for the worker process."""
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = db["HOST"] or "localhost"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
+
+
+@contextmanager
+def publishing_to(broker_url: str, queue: str):
+    """Publish for real to `broker_url`, routing the render task to `queue`; Celery is set back after."""
+    conf, amqp = celery_app.conf, celery_app.amqp
+    saved = (conf.task_always_eager, conf.broker_url, conf.task_routes, celery_app._pool, amqp._producer_pool)
+    conf.task_always_eager, conf.broker_url = False, broker_url
+    conf.task_routes = {"reporting.tasks.render_export": {"queue": queue}}
+    celery_app._pool = amqp._producer_pool = None
+    amqp.__dict__.pop("router", None)  # cached: rebuilt from task_routes on next use
+    try:
+        yield
+    finally:
+        pool = celery_app._pool
+        conf.task_always_eager, conf.broker_url, conf.task_routes, celery_app._pool, amqp._producer_pool = saved
+        amqp.__dict__.pop("router", None)
+        if pool is not None:
+            pool.force_close_all()
+
+
+@contextmanager
+def celery_worker(*, queue: str, log_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "REDIS_URL": REDIS_URL,
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    command = [
+        sys.executable, "-m", "celery", "-A", "config", "worker",
+        "-P", "solo", "-l", "info", "-Q", queue, "-n", f"{queue}@%h",
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+    ]  # fmt: skip
+    with open(log_path, "wb") as log:
+        worker = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            yield worker
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait(timeout=5)
+
+
+def funded_fund(funder_user):
+    manager = f.make_user(email="manon@fonds.example", role="fund_manager")
+    applicant = f.make_user(email="alice@carrefour.example", role="applicant")
+    fund = f.make_fund(managers=[manager], staff=[funder_user], name="Fonds du travailleur")
+    call = f.make_call(fund=fund)
+    organisation = f.make_organisation(admin=applicant)
+    application = Application.objects.create(
+        organisation=organisation, call=call, created_by=applicant, title="Jardin communautaire", status="funded"
+    )
+    agreement = Agreement.objects.create(application=application, signed_on=date(2026, 4, 1))
+    AgreementYear.objects.create(agreement=agreement, year=1, amount=Decimal("12500"), report_due_on=date(2027, 4, 1))
+    return fund
+
+
+def test_a_real_worker_renders_the_accountability_pdf(settings, tmp_path):
+    if not REDIS_URL:
+        pytest.skip("REDIS_URL is not set: no broker to start a worker against")
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "the worker runs in another process and needs a PostgreSQL test database (DATABASE_URL=postgres://...)"
+        )
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    funder_user = f.make_user(email="fanny@mrc.example", role="funder")
+    fund = funded_fund(funder_user)
+    queue = f"guichet-test-{uuid.uuid4().hex[:12]}"
+    log_path = tmp_path / "worker.log"
+
+    with celery_worker(queue=queue, log_path=log_path) as worker, publishing_to(REDIS_URL, queue):
+        # transaction=True: the request commits for real and its on_commit hook publishes to Redis.
+        export = export_request(fund=fund, by=funder_user, language="fr")
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline and worker.poll() is None:
+            export.refresh_from_db()
+            if export.status != AccountabilityExport.Status.PENDING:
+                break
+            time.sleep(0.5)
+        exited = worker.poll()
+
+    log = log_path.read_text(errors="replace")
+    assert exited is None, f"the worker stopped early (exit code {exited}):\n{log}"
+    assert export.status == AccountabilityExport.Status.READY, f"export {export.status} {export.error}\n{log}"
+    assert export.finished_at is not None
+    with export.file.open("rb") as handle:
+        data = handle.read()
+    assert data.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "Jardin communautaire" in text
+    assert "12 500 $" in " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split())

@@ -1,0 +1,104 @@
+"""The broker-outage guarantee: a user's action commits even when Redis is down, and its e-mails follow later, once."""
+
+import time
+from contextlib import contextmanager
+
+from django.core import mail
+from django.urls import reverse
+
+from config import celery_app
+from forms.models import Application
+from workflow.engine import active_task
+from workflow.flows import ApplicationFlow
+from workflow.models import OutboxMessage
+from workflow.tasks import drain_outbox
+
+UNREACHABLE = "redis://127.0.0.1:1/0"
+
+
+@contextmanager
+def unreachable_broker():
+    """Celery really publishing (not eager) to a Redis nobody listens on; everything is set back after.
+
+    The app caches its connection and producer pools, built from the broker URL
+    the first time they are used, so they are reset here and restored on exit.
+    """
+    conf, amqp = celery_app.conf, celery_app.amqp
+    saved = conf.task_always_eager, conf.broker_url, celery_app._pool, amqp._producer_pool
+    conf.task_always_eager, conf.broker_url = False, UNREACHABLE
+    celery_app._pool = amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        conf.task_always_eager, conf.broker_url, celery_app._pool, amqp._producer_pool = saved
+
+
+def test_it_fails_fast_when_the_broker_is_down(db):
+    """The settings make a publish to a dead broker give up at once instead of retrying for minutes."""
+    assert celery_app.conf.task_publish_retry is False
+    assert celery_app.conf.broker_transport_options["max_retries"] == 0
+    with unreachable_broker():
+        started = time.monotonic()
+        try:
+            drain_outbox.delay()
+        except Exception as exc:
+            error = exc
+        else:
+            error = None
+        elapsed = time.monotonic() - started
+    assert error is not None, "publishing to an unreachable broker should raise"
+    assert elapsed < 5
+
+
+def test_it_commits_a_submission_during_a_broker_outage_and_mails_it_once_after(
+    client, draft, applicant, colleague, manager, django_capture_on_commit_callbacks
+):
+    colleague.language = "en"
+    colleague.save(update_fields=["language"])
+    client.force_login(applicant)
+
+    with unreachable_broker():
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            response = client.post(reverse("forms:submit", args=[draft.pk]))
+        elapsed = time.monotonic() - started
+
+    # The action went through, quickly, and nothing was mailed.
+    assert response.status_code == 302
+    assert elapsed < 5
+    assert len(callbacks) == 3
+    draft.refresh_from_db()
+    assert draft.status == Application.Status.SUBMITTED and draft.submitted_at is not None
+    assert active_task(application=draft, node=ApplicationFlow.screen) is not None
+    assert active_task(application=draft, node=ApplicationFlow.draft) is None
+    assert mail.outbox == []
+
+    # The outbox holds one unsent message per recipient, with the broker's error.
+    messages = list(OutboxMessage.objects.filter(application=draft).select_related("recipient"))
+    assert sorted(m.recipient.email for m in messages) == sorted([applicant.email, colleague.email, manager.email])
+    assert {m.kind for m in messages} == {"submitted"}
+    for message in messages:
+        assert message.sent_at is None
+        assert "127.0.0.1:1" in message.last_error
+
+    # The broker is back (eager again): the beat's drain sends each message once, in its recipient's language.
+    assert drain_outbox.delay().get() == 3
+    assert sorted(email.to[0] for email in mail.outbox) == sorted([applicant.email, colleague.email, manager.email])
+    english = next(email for email in mail.outbox if email.to == [colleague.email])
+    assert english.subject == f"Application received: {draft.title}"
+    assert draft.title in english.body
+    assert not OutboxMessage.objects.filter(application=draft, sent_at__isnull=True).exists()
+
+    # A second drain finds nothing left.
+    assert drain_outbox.delay().get() == 0
+    assert len(mail.outbox) == 3
+    assert set(OutboxMessage.objects.filter(application=draft).values_list("attempts", flat=True)) == {1}
+
+
+def test_it_leaves_celery_as_it_found_it(db):
+    eager, broker = celery_app.conf.task_always_eager, celery_app.conf.broker_url
+    with unreachable_broker():
+        assert celery_app.conf.broker_url == UNREACHABLE
+    assert (celery_app.conf.task_always_eager, celery_app.conf.broker_url) == (eager, broker)
+    # Eager tasks still run (they borrow a producer from the restored pool).
+    assert drain_outbox.delay().get() == 0
