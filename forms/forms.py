@@ -151,8 +151,14 @@ class PartnersForm(forms.Form):
         cleaned = super().clean()
         if not (self.partners.is_valid() and self.indicators.is_valid()):
             return cleaned
-        if not self.indicators.rows():
+        names = [row["name"].strip().casefold() for row in self.indicators.rows()]
+        if not names:
             self.add_error(None, forms.ValidationError(_("Add at least one indicator."), code="no_indicator"))
+        elif len(set(names)) != len(names):
+            # Reports match results to indicators by name: two with the same name would merge.
+            self.add_error(
+                None, forms.ValidationError(_("Give each indicator a different name."), code="duplicate_indicator")
+            )
         if self.concerted and not self.partners.rows():
             self.add_error(
                 None,

@@ -50,7 +50,7 @@ def outbox_send(*, message_pk: int) -> bool:
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(of=("self",))
-            .select_related("recipient", "application", "application__call")
+            .select_related("recipient", "application", "application__organisation", "application__call__fund")
             .filter(pk=message_pk, sent_at__isnull=True)
             .first()
         )

@@ -288,3 +288,12 @@ def test_it_does_not_mix_up_applications(client, draft, call, organisation, appl
     post_step(client, other, "project", PROJECT)
     draft.refresh_from_db()
     assert draft.title == "Cuisine collective de Joliette"
+
+
+def test_it_refuses_two_indicators_with_the_same_name(client, draft, applicant):
+    client.force_login(applicant)
+    rows = [{"name": "Repas", "unit": "repas", "target": "10"}, {"name": "repas ", "unit": "repas", "target": "20"}]
+    data = {**formset("partners-partners", [{"name": "A", "role": "B"}]), **formset("partners-indicators", rows)}
+    response = post_step(client, draft, "partners", data)
+    assert {e.code for e in _errors(response).as_data()["__all__"]} == {"duplicate_indicator"}
+    assert [i.name for i in draft.indicators.all()] == ["Familles rejointes"]
