@@ -21,6 +21,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.db import connection
+from kombu import Exchange, Queue
 from pypdf import PdfReader
 
 from config import celery_app
@@ -54,13 +55,19 @@ def publishing_to(broker_url: str, queue: str):
     conf.task_always_eager, conf.broker_url = False, broker_url
     conf.task_routes = {"reporting.tasks.render_export": {"queue": queue}}
     celery_app._pool = amqp._producer_pool = None
-    amqp.__dict__.pop("router", None)  # cached: rebuilt from task_routes on next use
+    amqp._rtable = None  # the routing table and the router are cached: rebuilt from task_routes on next use
+    amqp.__dict__.pop("router", None)
     try:
         yield
     finally:
         pool = celery_app._pool
         conf.task_always_eager, conf.broker_url, conf.task_routes, celery_app._pool, amqp._producer_pool = saved
+        amqp._rtable = None
         amqp.__dict__.pop("router", None)
+        with celery_app.connection_for_write(broker_url) as conn:  # leave no test queue behind in Redis
+            bound = Queue(queue, Exchange(queue, type="direct"), routing_key=queue)(conn.default_channel)
+            bound.declare()  # the channel only deletes bindings it knows
+            bound.delete()
         if pool is not None:
             pool.force_close_all()
 
