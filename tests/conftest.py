@@ -99,3 +99,22 @@ def _isolated_settings(settings, tmp_path):
     }
     yield
     celery_app.conf.task_always_eager = eager
+
+
+def _restore_reference_data() -> None:
+    """Reload what the data migrations hold (regions, MRC, role groups).
+
+    A transactional test (live server, Celery worker) ends with a flush that
+    empties every table, data migrations included; the next one needs them back.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    for module in ("accounts.migrations.0002_regions_and_mrcs", "workflow.migrations.0002_roles"):
+        importlib.import_module(module).load(apps, None)
+
+
+@pytest.fixture
+def transactional_db(transactional_db):
+    _restore_reference_data()

@@ -30,9 +30,19 @@ from reporting.models import AccountabilityExport, Agreement, AgreementYear
 from reporting.services import export_request
 from tests import factories as f
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+# Skip marks, not pytest.skip() in the body: they act before the transactional database is set up,
+# whose teardown flushes the tables (and the reference data) for the tests that follow.
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: no broker to start a worker against"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="the worker runs in another process and needs a PostgreSQL test database (DATABASE_URL=postgres://...)",
+    ),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 WAIT_SECONDS = 60
 
 
@@ -114,13 +124,6 @@ def funded_fund(funder_user):
 
 
 def test_a_real_worker_renders_the_accountability_pdf(settings, tmp_path):
-    if not REDIS_URL:
-        pytest.skip("REDIS_URL is not set: no broker to start a worker against")
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "the worker runs in another process and needs a PostgreSQL test database (DATABASE_URL=postgres://...)"
-        )
-
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     funder_user = f.make_user(email="fanny@mrc.example", role="funder")
     fund = funded_fund(funder_user)
