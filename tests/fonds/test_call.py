@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext, override
 
 from fonds.services import DEFAULT_CRITERIA
@@ -34,10 +35,10 @@ def test_it_shows_the_three_default_criteria_in_french_by_default(client, call):
     assert call.criteria.count() == 3
     with override("fr"):
         for spec in DEFAULT_CRITERIA:
-            assert gettext(spec["title"]) in body
-            assert gettext(spec["description"]) in body
+            assert escape(gettext(spec["title"])) in body
+            assert escape(gettext(spec["description"])) in body
             for item in spec["checklist"]:
-                assert gettext(item) in body
+                assert escape(gettext(item)) in body
 
 
 def test_it_shows_the_criteria_in_english_with_the_english_cookie(client, call):
