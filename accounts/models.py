@@ -98,7 +98,9 @@ class Organisation(models.Model):
 
     name = models.CharField(_("legal name"), max_length=200)
     neq = models.CharField(_("Québec enterprise number (NEQ)"), max_length=10, blank=True)
-    legal_form = models.CharField(_("legal form"), max_length=20, choices=LegalForm.choices, default=LegalForm.NONPROFIT)
+    legal_form = models.CharField(
+        _("legal form"), max_length=20, choices=LegalForm.choices, default=LegalForm.NONPROFIT
+    )
     mission = models.TextField(_("mission"), blank=True)
     mrc = models.ForeignKey(Mrc, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("MRC"))
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="organisations")

@@ -77,8 +77,12 @@ class Call(models.Model):
         verbose_name = _("call for projects")
         verbose_name_plural = _("calls for projects")
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opening"),
-            models.CheckConstraint(condition=models.Q(max_amount__gte=models.F("min_amount")), name="call_max_above_min"),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_amount__gte=models.F("min_amount")), name="call_max_above_min"
+            ),
             models.CheckConstraint(condition=models.Q(max_years__gte=1), name="call_at_least_one_year"),
         ]
 
@@ -122,7 +126,9 @@ class Criterion(models.Model):
 class ChecklistItem(models.Model):
     """A yes/no question of a criterion's checklist, justified by the applicant."""
 
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="checklist", verbose_name=_("criterion"))
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="checklist", verbose_name=_("criterion")
+    )
     text = models.CharField(_("question"), max_length=300)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 

@@ -99,11 +99,20 @@ class IndicatorForm(forms.Form):
     name = forms.CharField(label=_("Indicator"), max_length=200, help_text=_("For example: families reached."))
     unit = forms.CharField(label=_("Unit"), max_length=50, help_text=_("For example: families, meals, hours."))
     baseline = forms.DecimalField(
-        label=_("Baseline"), max_digits=12, decimal_places=2, required=False, localize=True, min_value=0,
+        label=_("Baseline"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        localize=True,
+        min_value=0,
         help_text=_("Where things stand today."),
     )
     target = forms.DecimalField(
-        label=_("Target"), max_digits=12, decimal_places=2, localize=True, min_value=0,
+        label=_("Target"),
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        min_value=0,
         help_text=_("Where you aim to be at the end of the project."),
     )
 

@@ -90,7 +90,10 @@ MISSING = {
     "budget_below_min": (_("The total asked is below the call's minimum of %(min)s."), "budget"),
     "indicators": (_("Add at least one indicator with its target."), "partners"),
     "partners": (_("Your project is carried with partners: name at least one partner."), "partners"),
-    "sustainability": (_("Explain how the project will last once the funding ends (pérennité plan)."), "sustainability"),
+    "sustainability": (
+        _("Explain how the project will last once the funding ends (pérennité plan)."),
+        "sustainability",
+    ),
 }
 
 
@@ -107,7 +110,7 @@ def missing_explained(*, application: Application, codes: list[str] | None = Non
 
 
 def draft_support_state(*, application: Application) -> str | None:
-    """"ask" when the applicant may ask an advisor for help, "with_advisor" while one reviews the draft."""
+    """ "ask" when the applicant may ask an advisor for help, "with_advisor" while one reviews the draft."""
     from workflow.engine import active_task
     from workflow.flows import ApplicationFlow
 

@@ -56,16 +56,13 @@ def application_save_budget(*, application: Application, amounts: list[Decimal])
     return application
 
 
-def application_save_partners(
-    *, application: Application, partners: list[dict], indicators: list[dict]
-) -> Application:
+def application_save_partners(*, application: Application, partners: list[dict], indicators: list[dict]) -> Application:
     """Replace partners ({name, role}) and indicators ({name, unit, baseline, target})."""
     with transaction.atomic():
         application = _lock_draft(application)
         application.partners.all().delete()
         Partner.objects.bulk_create(
-            Partner(application=application, position=i, name=p["name"], role=p["role"])
-            for i, p in enumerate(partners)
+            Partner(application=application, position=i, name=p["name"], role=p["role"]) for i, p in enumerate(partners)
         )
         existing = {ind.name: ind for ind in application.indicators.all()}
         keep = []

@@ -28,7 +28,9 @@ def make_user(*, email: str, role: str | None = None, language: str = "fr", **ex
     return user
 
 
-def make_organisation(*, name: str = "Carrefour familial", mrc_code: str = "061", admin: User | None = None) -> Organisation:
+def make_organisation(
+    *, name: str = "Carrefour familial", mrc_code: str = "061", admin: User | None = None
+) -> Organisation:
     organisation = Organisation.objects.create(name=name, mrc=Mrc.objects.get(code=mrc_code), neq="1140000000")
     if admin:
         Membership.objects.create(user=admin, organisation=organisation, is_admin=True)
@@ -65,7 +67,10 @@ def make_draft(*, call: Call, organisation: Organisation, by: User, complete: bo
     application = application_create(organisation=organisation, call=call, by=by)
     if complete:
         application_save_project(
-            application=application, title="Cuisine collective de Joliette", summary="Des repas partagés.", concerted=True
+            application=application,
+            title="Cuisine collective de Joliette",
+            summary="Des repas partagés.",
+            concerted=True,
         )
         application_save_budget(application=application, amounts=[Decimal("20000"), Decimal("15000")])
         application_save_partners(

@@ -51,13 +51,17 @@ def build(users: dict, *, organisation, call) -> Scenario:
 
     a = _draft(s, "À assigner")
     services.application_submit(application=a, by=u["applicant"])
-    services.screening_record(task=active_task(application=a, node=node.screen), by=u["manager"], eligible=True, notes="")
+    services.screening_record(
+        task=active_task(application=a, node=node.screen), by=u["manager"], eligible=True, notes=""
+    )
     s.applications["assign_reviewers"] = a
     s.tasks["assign_reviewers"] = active_task(application=a, node=node.assign_reviewers)
 
     a = _draft(s, "À évaluer")
     services.application_submit(application=a, by=u["applicant"])
-    services.screening_record(task=active_task(application=a, node=node.screen), by=u["manager"], eligible=True, notes="")
+    services.screening_record(
+        task=active_task(application=a, node=node.screen), by=u["manager"], eligible=True, notes=""
+    )
     services.reviewers_assign(
         task=active_task(application=a, node=node.assign_reviewers),
         by=u["manager"],
@@ -108,7 +112,9 @@ def _decided(s: Scenario, title: str, *, decide: bool) -> Application:
     node = ApplicationFlow
     a = _draft(s, title)
     services.application_submit(application=a, by=u["applicant"])
-    services.screening_record(task=active_task(application=a, node=node.screen), by=u["manager"], eligible=True, notes="")
+    services.screening_record(
+        task=active_task(application=a, node=node.screen), by=u["manager"], eligible=True, notes=""
+    )
     services.reviewers_assign(
         task=active_task(application=a, node=node.assign_reviewers),
         by=u["manager"],

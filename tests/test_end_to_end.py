@@ -44,10 +44,23 @@ def _pdf_text(data: bytes) -> str:
 
 
 def test_it_walks_the_whole_flow_over_http(
-    db, call, fund, organisation, applicant, advisor, reviewer1, reviewer2, manager, funder_user, django_capture_on_commit_callbacks, mailoutbox
+    db,
+    call,
+    fund,
+    organisation,
+    applicant,
+    advisor,
+    reviewer1,
+    reviewer2,
+    manager,
+    funder_user,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
 ):
     anonymous = Client()
-    alice, adele, rene, rita, manon, fanny = map(_client, (applicant, advisor, reviewer1, reviewer2, manager, funder_user))
+    alice, adele, rene, rita, manon, fanny = map(
+        _client, (applicant, advisor, reviewer1, reviewer2, manager, funder_user)
+    )
 
     # Call page, public; the applicant starts an application from it.
     page = anonymous.get(call.get_absolute_url())
@@ -58,17 +71,41 @@ def test_it_walks_the_whole_flow_over_http(
     assert response["Location"].startswith(reverse("forms:wizard", args=[application.pk]))
 
     # The wizard, step by step; every step lands in the database.
-    _ok(post_step(alice, application, "project", {
-        "project-title": "Cuisine collective de Joliette",
-        "project-summary": "Des repas partagés pour les familles.",
-        "project-concerted": "on",
-    }))
+    _ok(
+        post_step(
+            alice,
+            application,
+            "project",
+            {
+                "project-title": "Cuisine collective de Joliette",
+                "project-summary": "Des repas partagés pour les familles.",
+                "project-concerted": "on",
+            },
+        )
+    )
     _ok(post_step(alice, application, "budget", {"budget-year_1": "20 000", "budget-year_2": "15000"}))
-    _ok(post_step(alice, application, "partners", {
-        **formset("partners-partners", [{"name": "CISSS de Lanaudière", "role": "Réfère des familles"}]),
-        **formset("partners-indicators", [{"name": "Familles rejointes", "unit": "familles", "baseline": "0", "target": "40"}]),
-    }))
-    _ok(post_step(alice, application, "sustainability", {"sustainability-sustainability_plan": "Autofinancement par un traiteur."}))
+    _ok(
+        post_step(
+            alice,
+            application,
+            "partners",
+            {
+                **formset("partners-partners", [{"name": "CISSS de Lanaudière", "role": "Réfère des familles"}]),
+                **formset(
+                    "partners-indicators",
+                    [{"name": "Familles rejointes", "unit": "familles", "baseline": "0", "target": "40"}],
+                ),
+            },
+        )
+    )
+    _ok(
+        post_step(
+            alice,
+            application,
+            "sustainability",
+            {"sustainability-sustainability_plan": "Autofinancement par un traiteur."},
+        )
+    )
     application.refresh_from_db()
     assert application.title == "Cuisine collective de Joliette"
     assert application.total_requested == Decimal("35000")
@@ -77,7 +114,12 @@ def test_it_walks_the_whole_flow_over_http(
     with django_capture_on_commit_callbacks(execute=True):
         _ok(alice.post(reverse("forms:support", args=[application.pk]), {"message": "Le budget est-il clair?"}))
     with django_capture_on_commit_callbacks(execute=True):
-        _ok(adele.post(reverse("reviewers:comment", args=[application.pk]), {"section": "budget", "body": "Détaillez la part des partenaires."}))
+        _ok(
+            adele.post(
+                reverse("reviewers:comment", args=[application.pk]),
+                {"section": "budget", "body": "Détaillez la part des partenaires."},
+            )
+        )
     _ok(adele.post(reverse("reviewers:return", args=[application.pk])))
     assert "Détaillez la part des partenaires." in alice.get(application.get_absolute_url()).text
 
@@ -86,11 +128,17 @@ def test_it_walks_the_whole_flow_over_http(
         _ok(alice.post(reverse("forms:submit", args=[application.pk])))
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
-    assert any("Cuisine collective de Joliette" in m.subject or "Cuisine collective de Joliette" in m.body for m in mailoutbox)
+    assert any(
+        "Cuisine collective de Joliette" in m.subject or "Cuisine collective de Joliette" in m.body for m in mailoutbox
+    )
 
     # Screening, reviewers, two scores, decision.
     _ok(manon.post(_task_url(application, ApplicationFlow.screen), {"eligible": "yes", "notes": ""}))
-    _ok(manon.post(_task_url(application, ApplicationFlow.assign_reviewers), {"reviewers": [reviewer1.pk, reviewer2.pk]}))
+    _ok(
+        manon.post(
+            _task_url(application, ApplicationFlow.assign_reviewers), {"reviewers": [reviewer1.pk, reviewer2.pk]}
+        )
+    )
     criteria = list(call.criteria.all())
     for client, reviewer, value in ((rene, reviewer1, "4"), (rita, reviewer2, "3")):
         data = {f"score_{c.pk}": value for c in criteria} | {f"comment_{c.pk}": "Bien appuyé." for c in criteria}
@@ -98,23 +146,41 @@ def test_it_walks_the_whole_flow_over_http(
     ranking = manon.get(reverse("reviewers:ranking", args=[call.pk]))
     assert ranking.status_code == 200 and "Cuisine collective de Joliette" in ranking.text
     with django_capture_on_commit_callbacks(execute=True):
-        _ok(manon.post(_task_url(application, ApplicationFlow.decide), {"decision": "approved", "reasons": "Projet concerté et durable."}))
+        _ok(
+            manon.post(
+                _task_url(application, ApplicationFlow.decide),
+                {"decision": "approved", "reasons": "Projet concerté et durable."},
+            )
+        )
     application.refresh_from_db()
     assert application.status == Application.Status.APPROVED
 
     # Agreement, year-1 report, report approval.
-    _ok(manon.post(_task_url(application, ApplicationFlow.agreement), {
-        "amount_1": "20000", "amount_2": "12500", "signed_on": "2026-12-01", "conditions": "Rapport annuel.",
-    }))
+    _ok(
+        manon.post(
+            _task_url(application, ApplicationFlow.agreement),
+            {
+                "amount_1": "20000",
+                "amount_2": "12500",
+                "signed_on": "2026-12-01",
+                "conditions": "Rapport annuel.",
+            },
+        )
+    )
     application.refresh_from_db()
     assert application.agreement.total == Decimal("32500")
     indicator = application.indicators.get()
-    _ok(alice.post(_task_url(application, ApplicationFlow.report), {
-        "narrative": "38 familles ont cuisiné ensemble.",
-        "sustainability_update": "Le traiteur démarre.",
-        f"actual_{indicator.pk}": "38",
-        f"comment_{indicator.pk}": "Presque la cible.",
-    }))
+    _ok(
+        alice.post(
+            _task_url(application, ApplicationFlow.report),
+            {
+                "narrative": "38 familles ont cuisiné ensemble.",
+                "sustainability_update": "Le traiteur démarre.",
+                f"actual_{indicator.pk}": "38",
+                f"comment_{indicator.pk}": "Presque la cible.",
+            },
+        )
+    )
     _ok(manon.post(_task_url(application, ApplicationFlow.review_report), {}))
     assert application.agreement.reports.get(year=1).approved_at is not None
 

@@ -16,10 +16,20 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from forms.models import Application
 from reporting.services import export_request
 
-from . import factories as f
 from . import scenario
 
-ROLES = ["anonymous", "applicant", "outsider", "advisor", "reviewer1", "reviewer2", "manager", "other_manager", "funder", "admin"]
+ROLES = [
+    "anonymous",
+    "applicant",
+    "outsider",
+    "advisor",
+    "reviewer1",
+    "reviewer2",
+    "manager",
+    "other_manager",
+    "funder",
+    "admin",
+]
 LOGGED_IN = [r for r in ROLES if r != "anonymous"]
 
 
@@ -51,7 +61,9 @@ def task(name):
 
 
 MATRIX: dict[str, list[Case]] = {
-    "set_language": [Case("post", lambda s: reverse("set_language"), ROLES, data=lambda s: {"language": "en", "next": "/"})],
+    "set_language": [
+        Case("post", lambda s: reverse("set_language"), ROLES, data=lambda s: {"language": "en", "next": "/"})
+    ],
     "accounts:login": [Case("get", lambda s: reverse("accounts:login"), ROLES)],
     "accounts:logout": [Case("post", lambda s: reverse("accounts:logout"), ROLES)],
     "accounts:profile": [Case("get", lambda s: reverse("accounts:profile"), LOGGED_IN)],
@@ -127,7 +139,20 @@ def test_it_has_an_entry_for_every_url():
 
 
 @pytest.fixture
-def world(db, applicant, organisation, outsider, advisor, reviewer1, reviewer2, manager, other_manager, funder_user, admin_user, call):
+def world(
+    db,
+    applicant,
+    organisation,
+    outsider,
+    advisor,
+    reviewer1,
+    reviewer2,
+    manager,
+    other_manager,
+    funder_user,
+    admin_user,
+    call,
+):
     users = {
         "applicant": applicant,
         "outsider": outsider,
@@ -178,9 +203,9 @@ def test_it_allows_and_denies_each_role(world, name):
             assert got == expected, f"{name}[{i}] as {role}: expected {expected}, got {got} ({response.status_code})"
 
 
-ADMIN_LIST_URLS = [
-    f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist" for model in site._registry
-] + ["admin:index"]
+ADMIN_LIST_URLS = [f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist" for model in site._registry] + [
+    "admin:index"
+]
 
 
 @pytest.mark.parametrize("name", ADMIN_LIST_URLS)

@@ -75,12 +75,7 @@ class ApplicationFlow(flow.Flow):
         .Then(this.screen)
         .Else(this.advise)
     )
-    advise = (
-        flow.View(_task_view)
-        .Annotation(title=_("Comment on the draft"))
-        .Assign(_advisor)
-        .Next(this.draft)
-    )
+    advise = flow.View(_task_view).Annotation(title=_("Comment on the draft")).Assign(_advisor).Next(this.draft)
     screen = (
         flow.View(_task_view)
         .Annotation(title=_("Screen eligibility"))
@@ -88,9 +83,7 @@ class ApplicationFlow(flow.Flow):
         .Next(this.after_screen)
     )
     after_screen = (
-        flow.If(lambda act: bool(act.process.application.eligible))
-        .Then(this.assign_reviewers)
-        .Else(this.ineligible)
+        flow.If(lambda act: bool(act.process.application.eligible)).Then(this.assign_reviewers).Else(this.ineligible)
     )
     assign_reviewers = (
         flow.View(_task_view)
@@ -99,12 +92,7 @@ class ApplicationFlow(flow.Flow):
         .Next(this.split_scoring)
     )
     split_scoring = ReviewerSplit().Next(this.score)
-    score = (
-        flow.View(_task_view)
-        .Annotation(title=_("Score the application"))
-        .Assign(_reviewer)
-        .Next(this.join_scoring)
-    )
+    score = flow.View(_task_view).Annotation(title=_("Score the application")).Assign(_reviewer).Next(this.join_scoring)
     join_scoring = flow.Join().Next(this.decide)
     decide = (
         flow.View(_task_view)
@@ -124,10 +112,7 @@ class ApplicationFlow(flow.Flow):
         .Next(this.report)
     )
     report = (
-        flow.View(_task_view)
-        .Annotation(title=_("File the yearly report"))
-        .Assign(_applicant)
-        .Next(this.review_report)
+        flow.View(_task_view).Annotation(title=_("File the yearly report")).Assign(_applicant).Next(this.review_report)
     )
     review_report = (
         flow.View(_task_view)

@@ -12,7 +12,11 @@ from .conftest import WIZARD_PREFIX, formset, post_step, step_url
 
 pytestmark = pytest.mark.django_db
 
-PROJECT = {"project-title": "Jardin partagé", "project-summary": "Un jardin pour le quartier.", "project-concerted": "on"}
+PROJECT = {
+    "project-title": "Jardin partagé",
+    "project-summary": "Un jardin pour le quartier.",
+    "project-concerted": "on",
+}
 PARTNERS = {
     **formset("partners-partners", [{"name": "Ville de Joliette", "role": "Prête le terrain"}]),
     **formset("partners-indicators", [{"name": "Jardiniers", "unit": "personnes", "baseline": "0", "target": "25"}]),
@@ -89,7 +93,9 @@ def test_it_walks_every_step_writing_to_the_database(client, call, organisation,
     assert response["Location"] == step_url(application, "budget")
     application.refresh_from_db()
     assert (application.title, application.summary, application.concerted) == (
-        "Jardin partagé", "Un jardin pour le quartier.", True,
+        "Jardin partagé",
+        "Un jardin pour le quartier.",
+        True,
     )
 
     response = post_step(client, application, "budget", {"budget-year_1": "20 000", "budget-year_2": "10000,50"})
@@ -104,8 +110,11 @@ def test_it_walks_every_step_writing_to_the_database(client, call, organisation,
     response = client.get(step_url(application, "sustainability"))
     items = [item for _criterion, rows in response.context["wizard"]["form"].groups() for item, *_ in rows]
     assert len(items) == 6
-    data = {"sustainability-sustainability_plan": "Vente de légumes.",
-            f"sustainability-item_{items[0].pk}": "on", f"sustainability-justification_{items[0].pk}": "Aucun jardin ici."}
+    data = {
+        "sustainability-sustainability_plan": "Vente de légumes.",
+        f"sustainability-item_{items[0].pk}": "on",
+        f"sustainability-justification_{items[0].pk}": "Aucun jardin ici.",
+    }
     response = post_step(client, application, "sustainability", data)
     assert response["Location"] == step_url(application, "summary")
     application.refresh_from_db()
@@ -235,7 +244,9 @@ def test_it_shows_row_errors_and_keeps_what_was_typed(client, draft, applicant):
 def test_it_removes_rows_marked_for_removal(client, draft, applicant):
     client.force_login(applicant)
     data = {
-        **formset("partners-partners", [{"name": "CISSS de Lanaudière", "role": "Référence", "DELETE": "on"}], initial=1),
+        **formset(
+            "partners-partners", [{"name": "CISSS de Lanaudière", "role": "Référence", "DELETE": "on"}], initial=1
+        ),
         **formset("partners-indicators", [{"name": "Repas", "unit": "repas", "target": "100"}]),
     }
     Application.objects.filter(pk=draft.pk).update(concerted=False)
