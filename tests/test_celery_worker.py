@@ -123,7 +123,7 @@ def funded_fund(funder_user):
     return fund
 
 
-def test_a_real_worker_renders_the_accountability_pdf(settings, tmp_path):
+def test_a_real_worker_renders_the_accountability_pdf(transactional_db, settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     funder_user = f.make_user(email="fanny@mrc.example", role="funder")
     fund = funded_fund(funder_user)
