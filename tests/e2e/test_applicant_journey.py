@@ -19,7 +19,7 @@ from workflow.flows import ApplicationFlow
 
 from .conftest import assert_accessible
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIZARD_STEP = re.compile(r"/applications/(\d+)/edit/(\w+)/$")
 START = re.compile(r"Commencer une demande|Start an application", re.I)
