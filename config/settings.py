@@ -177,3 +177,8 @@ VIEWFLOW = {}
 
 # Publishing must not hang a request when Redis is down; the outbox retries.
 CELERY_TASK_PUBLISH_RETRY = False
+
+# Open data (360Giving): publisher prefix (placeholder until registered with 360Giving)
+# and the org-id prefix used with Québec enterprise numbers (NEQ).
+GRANTS_360_PREFIX = os.environ.get("GRANTS_360_PREFIX", "360G-guichet")
+ORG_ID_PREFIX = os.environ.get("ORG_ID_PREFIX", "XI-NEQ")

@@ -116,6 +116,7 @@ MATRIX: dict[str, list[Case]] = {
     "reporting:export_create": [
         Case("post", lambda s: reverse("reporting:export_create", args=[s.call.fund_id]), ["funder", "manager"])
     ],
+    "reporting:open_data_360giving": [Case("get", lambda s: reverse("reporting:open_data_360giving"), ROLES)],
     "reporting:export": [Case("get", lambda s: reverse("reporting:export", args=[s.export.pk]), ["funder", "manager"])],
     "reporting:export_download": [
         Case("get", lambda s: reverse("reporting:export_download", args=[s.export.pk]), ["funder", "manager"])
