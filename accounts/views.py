@@ -1,16 +1,23 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import translation
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from . import throttle
-from .forms import EmailAuthenticationForm, ProfileForm
+from .forms import EmailAuthenticationForm, PasswordResetRequestForm, ProfileForm, SignupForm
+from .models import User
 from .roles import ROLES, has_role
-from .services import user_update_preferences
+from .services import EmailTaken, signup_collision_notify, user_activate, user_signup, user_update_preferences
+from .tokens import signup_token
 
 
 def _use_language(request: HttpRequest, response: HttpResponse, language: str) -> HttpResponse:
@@ -64,3 +71,76 @@ def profile(request: HttpRequest) -> HttpResponse:
         "accounts/profile.html",
         {"form": form, "memberships": memberships, "roles": roles},
     )
+
+
+# --- sign-up --------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = SignupForm(request.POST or None, request=request, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user_signup(
+                email=data["email"], full_name=data["full_name"], password=data["password1"], language=data["language"]
+            )
+        except EmailTaken as taken:
+            # Same answer as a new account: the page must not tell who is registered.
+            signup_collision_notify(user=taken.user)
+        return _use_language(request, redirect("accounts:signup_done"), data["language"])
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def signup_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup_done.html")
+
+
+def _user_from_uidb64(uidb64: str) -> User | None:
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        return None
+    if not 0 < pk < 2**63:  # out of the column's range: some databases raise instead of finding nothing
+        return None
+    return User.objects.filter(pk=pk).first()
+
+
+@require_http_methods(["GET", "POST"])
+def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """GET shows a button, POST activates: mail scanners that open links must not use up the link."""
+    user = _user_from_uidb64(uidb64)
+    if user is None or user.is_active or not signup_token.check_token(user, token):
+        # 200 like Django's password-reset link: the page explains, nothing failed on our side.
+        return render(request, "accounts/signup_invalid.html")
+    if request.method == "GET":
+        return render(request, "accounts/signup_confirm.html", {"new_user": user})
+    user_activate(user=user)
+    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, _("Your account is confirmed. Welcome to Guichet!"))
+    return _use_language(request, redirect("fonds:catalogue"), user.language)
+
+
+# --- password reset ---------------------------------------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetRequestForm
+    template_name = "accounts/password_reset_form.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+password_reset = PasswordResetView.as_view()
+password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)

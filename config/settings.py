@@ -106,6 +106,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed sign-ins allowed per e-mail and per IP address in the window below.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))
+# E-mails a visitor can trigger (sign-up, password reset), per IP and per address.
+MAIL_REQUESTS_MAX = int(os.environ.get("MAIL_REQUESTS_MAX", "5"))
+MAIL_REQUESTS_WINDOW = int(os.environ.get("MAIL_REQUESTS_WINDOW", "900"))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 24 * 3600)))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

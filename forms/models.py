@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation
 from fonds.models import Call, ChecklistItem
@@ -23,7 +24,7 @@ class Application(models.Model):
         WAITLISTED = "waitlisted", _("Waitlisted")
         DECLINED = "declined", _("Declined")
         FUNDED = "funded", _("Funded")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("application status", "Closed")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="applications", verbose_name=_("organisation")

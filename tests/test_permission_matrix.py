@@ -66,6 +66,17 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "accounts:login": [Case("get", lambda s: reverse("accounts:login"), ROLES)],
     "accounts:logout": [Case("post", lambda s: reverse("accounts:logout"), ROLES)],
+    "accounts:signup": [Case("get", lambda s: reverse("accounts:signup"), ROLES)],
+    "accounts:signup_done": [Case("get", lambda s: reverse("accounts:signup_done"), ROLES)],
+    "accounts:signup_confirm": [
+        Case("get", lambda s: reverse("accounts:signup_confirm", args=["MA", "bad-token"]), ROLES)
+    ],
+    "accounts:password_reset": [Case("get", lambda s: reverse("accounts:password_reset"), ROLES)],
+    "accounts:password_reset_done": [Case("get", lambda s: reverse("accounts:password_reset_done"), ROLES)],
+    "accounts:password_reset_confirm": [
+        Case("get", lambda s: reverse("accounts:password_reset_confirm", args=["MA", "bad-token"]), ROLES)
+    ],
+    "accounts:password_reset_complete": [Case("get", lambda s: reverse("accounts:password_reset_complete"), ROLES)],
     "accounts:profile": [Case("get", lambda s: reverse("accounts:profile"), LOGGED_IN)],
     "fonds:catalogue": [Case("get", lambda s: reverse("fonds:catalogue"), ROLES)],
     "fonds:call": [Case("get", lambda s: s.call.get_absolute_url(), ROLES)],
