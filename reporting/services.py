@@ -1,4 +1,4 @@
-"""Writes of the reporting app: accountability exports.
+"""Writes of the reporting app: the follow-up steps (agreement, reports) and accountability exports.
 
 An export row is written in the caller's transaction; the PDF is rendered by
 the Celery task `reporting.tasks.render_export`, queued after commit. When the
@@ -7,18 +7,26 @@ queues it again, so a request is never lost and never fails because of Redis.
 """
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
+from viewflow.workflow.models import Task
 
 from accounts.models import User
 from fonds.models import Fund
+from forms.models import Application
+from workflow.engine import task_execute
+from workflow.notifications import notify
+from workflow.permissions import can_execute_task
+from workflow.services import application_of, members_of
 
-from .models import AccountabilityExport
+from .models import AccountabilityExport, Agreement, AgreementYear, IndicatorResult, Report
 
 log = logging.getLogger(__name__)
 
@@ -123,3 +131,82 @@ def exports_resume(*, older_than: timedelta = RESUME_AFTER, limit: int = 100) ->
     ).order_by("created_at", "pk")
     pks = list(pending.values_list("pk", flat=True)[:limit])
     return sum(export_dispatch(export_pk=pk) for pk in pks)
+
+
+# --- Follow-up steps of the lifecycle (each completes a viewflow task) ---------
+
+
+def agreement_create(
+    *, task: Task, by: User, amounts: list[Decimal], signed_on: date, conditions: str = ""
+) -> Agreement:
+    """Turn the approved application into an agreement: one amount per funded year."""
+    application = application_of(task)
+    if not amounts or len(amounts) > application.call.max_years:
+        raise ValueError("one amount per year, up to the call's maximum")
+    created = {}
+
+    def write():
+        agreement = Agreement.objects.create(application=application, signed_on=signed_on, conditions=conditions)
+        AgreementYear.objects.bulk_create(
+            AgreementYear(
+                agreement=agreement,
+                year=i,
+                amount=amount,
+                report_due_on=signed_on.replace(year=signed_on.year + i),
+            )
+            for i, amount in enumerate(amounts, 1)
+        )
+        application.status = Application.Status.FUNDED
+        application.save(update_fields=["status"])
+        created["agreement"] = agreement
+
+    task_execute(task=task, user=by, allowed=can_execute_task(by, task), before=write)
+    return created["agreement"]
+
+
+def report_submit(
+    *, task: Task, by: User, narrative: str, sustainability_update: str, results: dict[int, tuple[Decimal, str]]
+) -> Report:
+    """File the next yearly report: actual value of each indicator against its target."""
+    application = application_of(task)
+    agreement = application.agreement
+    indicators = list(application.indicators.all())
+    if {i.pk for i in indicators} != set(results):
+        raise ValueError("every indicator needs a value")
+    created = {}
+
+    def write():
+        report = Report.objects.create(
+            agreement=agreement,
+            year=agreement.reports.count() + 1,
+            narrative=narrative,
+            sustainability_update=sustainability_update,
+            submitted_by=by,
+        )
+        IndicatorResult.objects.bulk_create(
+            IndicatorResult(report=report, indicator=i, actual=results[i.pk][0], comment=results[i.pk][1])
+            for i in indicators
+        )
+        created["report"] = report
+
+    task_execute(task=task, user=by, allowed=can_execute_task(by, task), before=write)
+    return created["report"]
+
+
+def report_approve(*, task: Task, by: User) -> Report:
+    application = application_of(task)
+    report = application.agreement.reports.filter(approved_at__isnull=True).order_by("year").first()
+    if report is None:
+        raise PermissionDenied
+
+    def write():
+        report.approved_at = timezone.now()
+        report.save(update_fields=["approved_at"])
+        if application.agreement.reports.count() >= application.agreement.years.count():
+            application.status = Application.Status.CLOSED
+            application.save(update_fields=["status"])
+
+    with transaction.atomic():
+        task_execute(task=task, user=by, allowed=can_execute_task(by, task), before=write)
+        notify(kind="report_approved", recipients=members_of(application), application=application)
+    return report

@@ -6,8 +6,6 @@ sign in), "deny" (403 or 404). Allowed roles are tried last, because some of the
 requests change state (submit, comment, return...).
 """
 
-from dataclasses import dataclass, field
-
 import pytest
 from django.contrib.admin.sites import site
 from django.test import Client
@@ -17,48 +15,8 @@ from forms.models import Application
 from reporting.services import export_request
 
 from . import scenario
-
-ROLES = [
-    "anonymous",
-    "applicant",
-    "outsider",
-    "advisor",
-    "reviewer1",
-    "reviewer2",
-    "manager",
-    "other_manager",
-    "funder",
-    "admin",
-]
-LOGGED_IN = [r for r in ROLES if r != "anonymous"]
-
-
-@dataclass
-class Case:
-    method: str
-    url: object  # callable(scenario) -> str
-    allowed: list[str]
-    data: object = field(default=None)  # callable(scenario) -> dict
-    # Roles neither allowed nor denied: a refusal that redirects with a message (nothing written).
-    refused: list[str] = field(default_factory=list)
-
-    def expected(self, role: str) -> str:
-        if role in self.allowed:
-            return "ok"
-        if role in self.refused:
-            return "refused"
-        if role == "anonymous":
-            return "login"
-        return "deny"
-
-
-def app(name):
-    return lambda s: s.applications[name]
-
-
-def task(name):
-    return lambda s: reverse("workflow:task", args=[s.tasks[name].pk])
-
+from .matrix import committee, followup, onedoor
+from .matrix.base import LOGGED_IN, ROLES, Case, app, task
 
 MATRIX: dict[str, list[Case]] = {
     "set_language": [
@@ -133,6 +91,13 @@ MATRIX: dict[str, list[Case]] = {
         Case("get", lambda s: reverse("reporting:export_download", args=[s.export.pk]), ["funder", "manager"])
     ],
 }
+
+
+# Each area adds the entries of its own URLs.
+for _area in (onedoor, committee, followup):
+    for _name, _cases in _area.ENTRIES.items():
+        assert _name not in MATRIX, f"{_name} has two entries"
+        MATRIX[_name] = _cases
 
 
 def _all_url_names(patterns=None, namespace=""):

@@ -13,6 +13,17 @@ from accounts.roles import ROLES
 from forms.models import Application
 
 SITE = "http://127.0.0.1:8000"
+# Apps add their own demo content with `<app>/demo.py: demo_extend(*, result)`; each must be idempotent.
+DEMO_APPS = ("fonds", "forms", "reviewers", "reporting")
+
+
+def demo_extensions():
+    import importlib
+    import importlib.util
+
+    for app in DEMO_APPS:
+        if importlib.util.find_spec(f"{app}.demo") is not None:
+            yield importlib.import_module(f"{app}.demo").demo_extend
 
 
 class Command(BaseCommand):
@@ -33,6 +44,8 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             with transaction.atomic():
                 result = demo_load(password=password)
+                for extend in demo_extensions():
+                    extend(result=result)
         self._summary(result)
         self._logins(password)
 
