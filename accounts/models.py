@@ -104,6 +104,9 @@ class Organisation(models.Model):
     mission = models.TextField(_("mission"), blank=True)
     mrc = models.ForeignKey(Mrc, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("MRC"))
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="organisations")
+    share_projects = models.BooleanField(
+        _("list our funded projects in the public directory of good practices"), default=False
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

@@ -155,6 +155,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {"task": "workflow.tasks.drain_outbox", "schedule": 60.0},
     "resume-exports": {"task": "reporting.tasks.resume_pending_exports", "schedule": crontab(minute="*/5")},
+    "report-reminders": {"task": "reporting.tasks.send_report_reminders", "schedule": crontab(hour=8, minute=0)},
 }
 
 SESSION_COOKIE_HTTPONLY = True
@@ -186,3 +187,6 @@ CELERY_TASK_PUBLISH_RETRY = False
 # and the org-id prefix used with Québec enterprise numbers (NEQ).
 GRANTS_360_PREFIX = os.environ.get("GRANTS_360_PREFIX", "360G-guichet")
 ORG_ID_PREFIX = os.environ.get("ORG_ID_PREFIX", "XI-NEQ")
+
+# Attachments: accepted content types (checked on the file's bytes) and size.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))

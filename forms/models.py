@@ -46,6 +46,17 @@ class Application(models.Model):
     screening_notes = models.TextField(_("screening notes"), blank=True)
     decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # Optimistic concurrency: every save of the draft's content bumps it.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    # Co-funding: the application written once (the lead) and its copies sent to other calls.
+    lead = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cofunded",
+        verbose_name=_("co-funded with"),
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -80,6 +91,44 @@ class BudgetYear(models.Model):
         return f"{self.year}: {self.amount}"
 
 
+class BudgetLine(models.Model):
+    """A line of the project's budget (expenses) for one year, against which spending is reported."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget_lines")
+    label = models.CharField(_("budget line"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(
+        _("planned amount"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["application", "year", "position", "pk"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.year}): {self.amount}"
+
+
+class CoFundingRequest(models.Model):
+    """Another call the same application is addressed to, with the amount asked of it."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="cofunding_requests")
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="+", verbose_name=_("call"))
+    amount = models.DecimalField(
+        _("amount asked"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "call"], name="unique_cofunding_call")]
+        verbose_name = _("co-funding request")
+        verbose_name_plural = _("co-funding requests")
+
+    def __str__(self) -> str:
+        return f"{self.call}: {self.amount}"
+
+
 class Partner(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="partners")
     name = models.CharField(_("partner"), max_length=200)
@@ -110,6 +159,23 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IndicatorTarget(models.Model):
+    """The target of an indicator for one funded year (Indicator.target is the end-of-project target)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="unique_indicator_target_year")]
+        verbose_name = _("yearly target")
+        verbose_name_plural = _("yearly targets")
+
+    def __str__(self) -> str:
+        return f"{self.indicator} ({self.year}): {self.value}"
 
 
 class ChecklistAnswer(models.Model):

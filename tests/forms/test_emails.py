@@ -3,12 +3,12 @@ from django.core import mail
 
 from accounts.models import Organisation
 from workflow.models import OutboxMessage
-from workflow.notifications import KINDS, outbox_send
+from workflow.notifications import notification_kinds, outbox_send
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.parametrize("kind", sorted(notification_kinds()))
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_it_renders_every_email_in_the_recipients_language(kind, language, draft, applicant, settings):
     settings.SITE_URL = "https://guichet.example/"
