@@ -17,9 +17,10 @@ def can_view_application(user, application: Application) -> bool:
         return True
     if application.call.fund.managers.filter(pk=user.pk).exists():
         return True
-    if application.support_requests.filter(advisor=user).exists():
-        return True
-    return application.reviewer_assignments.filter(reviewer=user).exists()
+    # The review side decides for advisors and committee members (conflicts of interest included).
+    from reviewers.permissions import review_side_can_view
+
+    return review_side_can_view(user, application)
 
 
 def can_edit_application(user, application: Application) -> bool:

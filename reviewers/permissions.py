@@ -10,6 +10,13 @@ from workflow.permissions import manages_fund
 from .models import SupportRequest
 
 
+def review_side_can_view(user, application: Application) -> bool:
+    """Advisors asked to help on the application, and reviewers assigned to it."""
+    if application.support_requests.filter(advisor=user).exists():
+        return True
+    return application.reviewer_assignments.filter(reviewer=user).exists()
+
+
 def is_advisor(user) -> bool:
     return has_role(user, ADVISOR)
 

@@ -15,7 +15,7 @@ from forms.models import Application
 from reporting.services import export_request
 
 from . import scenario
-from .matrix import committee, followup, onedoor
+from .matrix import committee, followup, onedoor, submission, wizard
 from .matrix.base import LOGGED_IN, ROLES, Case, app, task
 
 MATRIX: dict[str, list[Case]] = {
@@ -94,7 +94,7 @@ MATRIX: dict[str, list[Case]] = {
 
 
 # Each area adds the entries of its own URLs.
-for _area in (onedoor, committee, followup):
+for _area in (onedoor, wizard, submission, committee, followup):
     for _name, _cases in _area.ENTRIES.items():
         assert _name not in MATRIX, f"{_name} has two entries"
         MATRIX[_name] = _cases
