@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .admin_mixins import ReadOnlyModelAdmin
 from .forms import UserChangeForm, UserCreationForm
-from .models import Membership, Mrc, Organisation, Region, User
+from .models import Contact, Invitation, Membership, Mrc, Organisation, Population, Region, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -58,14 +59,39 @@ class MrcAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["position", "name", "role", "email", "phone"]
+
+
+@admin.register(Population)
+class PopulationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_fr", "name_en", "position"]
+    list_editable = ["position"]
+    search_fields = ["code", "name_fr", "name_en"]
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "legal_form", "neq", "mrc", "created_at"]
-    list_filter = ["legal_form", "mrc__region"]
+    list_filter = ["legal_form", "mrc__region", "populations"]
     list_select_related = ["mrc"]
     search_fields = ["name", "neq", "memberships__user__email"]
     autocomplete_fields = ["mrc"]
-    inlines = [MembershipInline]
+    filter_horizontal = ["mrcs_served", "populations"]
+    inlines = [MembershipInline, ContactInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyModelAdmin):
+    """Invitations are sent and accepted through the organisation pages (the e-mail and the token come from there)."""
+
+    list_display = ["email", "organisation", "is_admin", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["is_admin"]
+    list_select_related = ["organisation"]
+    search_fields = ["email", "organisation__name"]
+    exclude = ["nonce"]
 
 
 @admin.register(Membership)

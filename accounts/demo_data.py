@@ -89,6 +89,72 @@ ORGANISATIONS = [
 
 ORGANISATION_MEMBER = {o[0]: o[6] for o in ORGANISATIONS}
 
+# The rest of each profile: address, territory served (MRC codes), annual budget,
+# populations served (accounts.vocabulary codes) and contact people (fictional).
+PROFILES = {
+    "carrefour": {
+        "street_address": "200, rue De Lanaudière",
+        "city": "Joliette",
+        "postal_code": "J6E 3L6",
+        "mrcs_served": ["061", "052"],
+        "annual_budget": 420_000,
+        "populations": ["families", "low-income", "newcomers"],
+        "contacts": [
+            {"name": "Sophie Tremblay", "role": "Directrice générale", "email": "demandeur@guichet.demo",
+             "phone": "450 555-0101"},
+            {"name": "Hugo Landry", "role": "Coordonnateur des programmes", "email": "", "phone": "450 555-0102"},
+        ],
+    },
+    "grenier": {
+        "street_address": "45, rue Principale",
+        "city": "Saint-Jean-de-Matha",
+        "postal_code": "J0K 2S0",
+        "mrcs_served": ["062"],
+        "annual_budget": 310_000,
+        "populations": ["low-income", "seniors", "families"],
+        "contacts": [
+            {"name": "Marc-Antoine Gagnon", "role": "Coordonnateur", "email": "demandeur2@guichet.demo",
+             "phone": "450 555-0201"},
+        ],
+    },
+    "releve": {
+        "street_address": "1200, boulevard des Seigneurs",
+        "city": "Terrebonne",
+        "postal_code": "J6W 1T5",
+        "mrcs_served": ["064"],
+        "annual_budget": 260_000,
+        "populations": ["youth"],
+        "contacts": [
+            {"name": "Jérémie Côté", "role": "Directeur", "email": "releve@guichet.demo", "phone": "450 555-0301"},
+        ],
+    },
+    "cab": {
+        "street_address": "14, rue Henri-Bourassa",
+        "city": "Papineauville",
+        "postal_code": "J0V 1R0",
+        "mrcs_served": ["080"],
+        "annual_budget": 680_000,
+        "populations": ["seniors", "caregivers", "disabilities"],
+        "contacts": [
+            {"name": "Louise Lalonde", "role": "Directrice générale", "email": "cab@guichet.demo",
+             "phone": "819 555-0401"},
+            {"name": "Gilles Proulx", "role": "Responsable des bénévoles", "email": "", "phone": "819 555-0402"},
+        ],
+    },
+    "cuisines": {
+        "street_address": "85, rue Saint-Rédempteur",
+        "city": "Gatineau",
+        "postal_code": "J8X 2T4",
+        "mrcs_served": ["081"],
+        "annual_budget": 190_000,
+        "populations": ["newcomers", "families", "low-income"],
+        "contacts": [
+            {"name": "Fatima Benali", "role": "Coordonnatrice", "email": "cuisines@guichet.demo",
+             "phone": "819 555-0501"},
+        ],
+    },
+}  # fmt: skip
+
 # --- funders, funds and calls -------------------------------------------------------
 
 FUNDERS = [

@@ -17,7 +17,9 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import Membership, Mrc, Organisation, User
+from accounts.models import Membership, Mrc, Organisation, Population, User
+from accounts.services import organisation_update
+from accounts.vocabulary import POPULATIONS, vocabulary_load
 from fonds.models import Call, Fund, Funder
 from fonds.services import call_create
 from forms.models import Application
@@ -42,6 +44,7 @@ from .demo_data import (
     ORGANISATION_MEMBER,
     ORGANISATIONS,
     PEOPLE,
+    PROFILES,
     SCORE_COMMENTS,
     ApplicationSpec,
 )
@@ -86,8 +89,27 @@ def organisations_load(*, people: dict[str, User]) -> dict[str, Organisation]:
             defaults={"legal_form": legal_form, "neq": neq, "mission": mission, "mrc": Mrc.objects.get(code=mrc_code)},
         )
         Membership.objects.get_or_create(user=people[member], organisation=organisation, defaults={"is_admin": True})
+        _profile_complete(organisation, PROFILES.get(key), people[member])
         organisations[key] = organisation
     return organisations
+
+
+def _profile_complete(organisation: Organisation, spec: dict | None, admin: User) -> None:
+    """Fill the rest of the profile through the service, once: a profile someone edited since is left alone."""
+    if spec is None or organisation.street_address or organisation.contacts.exists():
+        return
+    vocabulary_load(Population, POPULATIONS)
+    organisation_update(
+        organisation=organisation,
+        by=admin,
+        street_address=spec["street_address"],
+        city=spec["city"],
+        postal_code=spec["postal_code"],
+        mrcs_served=list(Mrc.objects.filter(code__in=spec["mrcs_served"])),
+        annual_budget=Decimal(spec["annual_budget"]),
+        populations=list(Population.objects.filter(code__in=spec["populations"])),
+        contacts=spec["contacts"],
+    )
 
 
 def calls_load(*, people: dict[str, User]) -> dict[str, Call]:

@@ -71,6 +71,30 @@ def send_password_reset(user_pk: int) -> bool:
     return True
 
 
+@shared_task
+def send_invitation(invitation_pk: int) -> bool:
+    """E-mail an invitation link, in the language the administrator chose. False when it is no longer pending."""
+    from .invitations import invitation_link
+    from .models import Invitation
+
+    invitation = Invitation.objects.select_related("organisation", "invited_by").filter(pk=invitation_pk).first()
+    if invitation is None or not invitation.is_pending():
+        return False
+    context = {
+        "invitation": invitation,
+        "organisation": invitation.organisation,
+        "inviter": invitation.invited_by,
+        "link": invitation_link(invitation),
+        "site_url": settings.SITE_URL,
+    }
+    # Not named *_subject.txt: the workflow's outbox treats those as application notifications.
+    with translation.override(invitation.language or settings.LANGUAGE_CODE):
+        subject = "".join(render_to_string("emails/invitation_subject.txt", context).splitlines()).strip()
+        body = render_to_string("emails/invitation.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+    return True
+
+
 def enqueue(task, user_pk: int) -> None:
     """Hand a task to Celery; if the broker is down, send now rather than lose the e-mail.
 

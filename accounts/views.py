@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from . import throttle
 from .forms import EmailAuthenticationForm, PasswordResetRequestForm, ProfileForm, SignupForm
 from .models import User
-from .roles import ROLES, has_role
+from .roles import APPLICANT, ROLES, has_role
 from .services import EmailTaken, signup_collision_notify, user_activate, user_signup, user_update_preferences
 from .tokens import signup_token
 
@@ -69,7 +69,12 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "memberships": memberships, "roles": roles},
+        {
+            "form": form,
+            "memberships": memberships,
+            "roles": roles,
+            "can_create_organisation": has_role(user, APPLICANT) and not memberships,
+        },
     )
 
 

@@ -1,6 +1,9 @@
 from django.contrib import admin
 
-from .models import Call, ChecklistItem, Criterion, Fund, Funder
+from forms.admin import CallFormSettingsInline, CallQuestionInline
+
+from .admin_forms import EligibilityRuleForm
+from .models import Call, ChecklistItem, Criterion, EligibilityRule, Fund, Funder, Theme
 from .services import call_add_default_criteria
 
 
@@ -21,22 +24,45 @@ class FundAdmin(admin.ModelAdmin):
     filter_horizontal = ["managers"]
 
 
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_fr", "name_en", "position"]
+    list_editable = ["position"]
+    search_fields = ["code", "name_fr", "name_en"]
+
+
 class CriterionInline(admin.StackedInline):
     model = Criterion
     extra = 0
-    fields = ["position", "key", "title", "description", "weight"]
+    fields = ["position", "key", "title", "description", "guiding_questions", "examples", "weight"]
     show_change_link = True  # the checklist is edited on the criterion's own page
+
+
+class EligibilityRuleInline(admin.StackedInline):
+    model = EligibilityRule
+    form = EligibilityRuleForm
+    extra = 0
+    fields = [
+        ("position", "kind"),
+        "legal_forms",
+        ("regions", "mrcs"),
+        "populations",
+        ("minimum", "maximum"),
+        "years",
+        "budget",
+        "message",
+    ]
 
 
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin):
     list_display = ["title", "fund", "opens_at", "closes_at", "envelope", "max_years"]
-    list_filter = ["fund__funder", "fund"]
+    list_filter = ["fund__funder", "fund", "themes", "regions"]
     list_select_related = ["fund"]
     search_fields = ["title", "fund__name"]
     date_hierarchy = "closes_at"
-    filter_horizontal = ["committee"]
-    inlines = [CriterionInline]
+    filter_horizontal = ["committee", "regions", "mrcs", "themes", "populations"]
+    inlines = [CriterionInline, EligibilityRuleInline, CallFormSettingsInline, CallQuestionInline]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -66,3 +92,13 @@ class ChecklistItemAdmin(admin.ModelAdmin):
     list_filter = ["criterion__call__fund"]
     list_select_related = ["criterion"]
     search_fields = ["text", "criterion__title"]
+
+
+@admin.register(EligibilityRule)
+class EligibilityRuleAdmin(admin.ModelAdmin):
+    form = EligibilityRuleForm
+    list_display = ["call", "kind", "position"]
+    list_filter = ["kind", "call__fund"]
+    list_select_related = ["call"]
+    search_fields = ["call__title", "message"]
+    fields = ["call", *EligibilityRuleInline.fields]

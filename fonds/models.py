@@ -7,6 +7,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Mrc, Population, Region, Vocabulary
+
+
+class Theme(Vocabulary):
+    """What a call is about (food security, housing, social inclusion...)."""
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
 
 class Funder(models.Model):
     """A funding body: ministry, MRC, foundation, Centraide..."""
@@ -71,6 +81,25 @@ class Call(models.Model):
     committee = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="committee_calls", verbose_name=_("selection committee")
     )
+    decision_expected_on = models.DateField(_("decision expected on"), null=True, blank=True)
+    projects_start_on = models.DateField(_("projects start on"), null=True, blank=True)
+    # Territory served: whole regions and/or single MRC; both empty means all of Québec.
+    regions = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="calls",
+        verbose_name=_("regions served"),
+        help_text=_("Leave regions and MRC empty when the call is open to all of Québec."),
+    )
+    mrcs = models.ManyToManyField(Mrc, blank=True, related_name="calls", verbose_name=_("MRC served"))
+    themes = models.ManyToManyField(Theme, blank=True, related_name="calls", verbose_name=_("themes"))
+    populations = models.ManyToManyField(
+        Population,
+        blank=True,
+        related_name="calls",
+        verbose_name=_("populations targeted"),
+        help_text=_("Leave empty when the call is open to projects for every population."),
+    )
 
     class Meta:
         ordering = ["closes_at"]
@@ -108,6 +137,10 @@ class Criterion(models.Model):
     key = models.SlugField(_("key"), max_length=40)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("plain-language description"))
+    guiding_questions = models.TextField(
+        _("guiding questions"), blank=True, help_text=_("Questions that help applicants write about this criterion.")
+    )
+    examples = models.TextField(_("examples"), blank=True, help_text=_("What a strong answer looks like."))
     weight = models.DecimalField(
         _("weight"), max_digits=5, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0"))]
     )
@@ -139,3 +172,39 @@ class ChecklistItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class EligibilityRule(models.Model):
+    """One eligibility condition of a call, as data a fund manager edits in the admin.
+
+    `parameters` depends on `kind` (see fonds.eligibility.KIND_PARAMETERS); the rules that can
+    be derived from the call (territory, populations, amounts, duration) may leave it empty.
+    """
+
+    class Kind(models.TextChoices):
+        LEGAL_FORM_IN = "legal_form_in", _("Legal form is one of")
+        TERRITORY_IN = "territory_in", _("Territory served is in")
+        POPULATION_ANY = "population_any", _("Serves at least one of the populations")
+        AMOUNT_BETWEEN = "amount_between", _("Amount asked is between")
+        YEARS_AT_MOST = "years_at_most", _("Project lasts at most (years)")
+        BUDGET_AT_MOST = "budget_at_most", _("Organisation's annual budget is at most")
+        BUDGET_AT_LEAST = "budget_at_least", _("Organisation's annual budget is at least")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="eligibility_rules", verbose_name=_("call"))
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    message = models.CharField(
+        _("message when not met"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional: replaces the standard explanation shown to an organisation that does not meet it."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["call", "position", "pk"]
+        verbose_name = _("eligibility rule")
+        verbose_name_plural = _("eligibility rules")
+
+    def __str__(self) -> str:
+        return f"{self.call}: {self.get_kind_display()}"

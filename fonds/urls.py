@@ -6,4 +6,5 @@ app_name = "fonds"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("calls/<int:pk>/", views.call_detail, name="call"),
+    path("orientation/", views.orientation, name="orientation"),
 ]

@@ -2,7 +2,18 @@ from django.contrib import admin
 
 from accounts.admin_mixins import ReadOnlyModelAdmin, ReadOnlyTabularInline
 
-from .models import Application, BudgetYear, ChecklistAnswer, Indicator, Partner, WizardState
+from .models import (
+    Application,
+    Attachment,
+    BudgetYear,
+    CallFormSettings,
+    CallQuestion,
+    ChecklistAnswer,
+    Indicator,
+    Partner,
+    QuestionAnswer,
+    WizardState,
+)
 
 
 class BudgetYearInline(ReadOnlyTabularInline):
@@ -33,6 +44,64 @@ class ApplicationAdmin(ReadOnlyModelAdmin):
     search_fields = ["title", "summary", "organisation__name", "call__title", "created_by__email"]
     date_hierarchy = "created_at"
     inlines = [BudgetYearInline, PartnerInline, IndicatorInline, ChecklistAnswerInline]
+
+
+# -- a call's application form, configured by fund managers (no deploy needed).
+# CallFormSettingsInline and CallQuestionInline can also be added to fonds' CallAdmin.
+
+
+class CallFormSettingsInline(admin.StackedInline):
+    model = CallFormSettings
+    can_delete = False
+    max_num = 1
+    fields = [
+        "partners_enabled",
+        "budget_lines_enabled",
+        "yearly_targets_enabled",
+        "cofunding_enabled",
+        "attachments_enabled",
+        "attachments_help",
+        "max_attachments",
+    ]
+
+
+class CallQuestionInline(admin.StackedInline):
+    model = CallQuestion
+    extra = 0
+    fields = ["step", "position", "label", "help_text", "max_length", "required", "prefill"]
+
+
+@admin.register(CallFormSettings)
+class CallFormSettingsAdmin(admin.ModelAdmin):
+    list_display = ["call", "partners_enabled", "budget_lines_enabled", "cofunding_enabled", "attachments_enabled"]
+    list_filter = ["attachments_enabled", "cofunding_enabled", "call__fund"]
+    list_select_related = ["call"]
+    search_fields = ["call__title"]
+
+
+@admin.register(CallQuestion)
+class CallQuestionAdmin(admin.ModelAdmin):
+    list_display = ["label", "call", "step", "position", "required", "max_length"]
+    list_filter = ["step", "required", "call__fund"]
+    list_select_related = ["call"]
+    search_fields = ["label", "call__title"]
+
+
+@admin.register(QuestionAnswer)
+class QuestionAnswerAdmin(ReadOnlyModelAdmin):
+    list_display = ["question", "application"]
+    list_select_related = ["question", "application"]
+    search_fields = ["question__label", "application__title"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyModelAdmin):
+    # No link to the file here: downloads go through forms:attachment, which checks who asks.
+    list_display = ["name", "kind", "size", "application", "uploaded_at"]
+    list_filter = ["kind"]
+    list_select_related = ["application"]
+    search_fields = ["name", "application__title"]
+    exclude = ["file"]
 
 
 @admin.register(WizardState)

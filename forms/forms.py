@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from fonds.models import Call, ChecklistItem
 from fonds.templatetags.guichet import format_money
 
+from .partial import RowsFormSet, StepForm
+
 
 class MoneyField(forms.DecimalField):
     """An amount in dollars, typed the Québec way ("20 000,50 $") or the English way ("$20,000.50")."""
@@ -30,8 +32,12 @@ class MoneyField(forms.DecimalField):
         return super().to_python(value)
 
 
-class ProjectForm(forms.Form):
-    title = forms.CharField(label=_("Project title"), max_length=200)
+class ProjectForm(StepForm):
+    title = forms.CharField(
+        label=_("Project title"),
+        max_length=200,
+        help_text=_("A short name people will recognise, for example: Community kitchen in Joliette."),
+    )
     summary = forms.CharField(
         label=_("Summary"),
         max_length=2000,
@@ -51,19 +57,109 @@ class ProjectForm(forms.Form):
             raise forms.ValidationError(_("Give your project a title."))
         return title
 
+    def save_kwargs(self, present: set[str]) -> dict:
+        kwargs = {
+            name: self.cleaned_data[name] for name in ("title", "summary", "concerted") if self.valid(name, present)
+        }
+        if "summary" in kwargs:
+            kwargs["summary"] = kwargs["summary"].strip()
+        return {**kwargs, "questions": self.question_values(present)}
 
-class BudgetForm(forms.Form):
-    """One amount per year, up to the call's number of years; the total must fit the call's limits."""
 
-    def __init__(self, *args, call: Call, **kwargs):
+class BudgetLineForm(forms.Form):
+    label = forms.CharField(
+        label=_("Expense"), max_length=200, help_text=_("For example: cook's salary, food, rent of the kitchen.")
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, empty_value=None)
+    amount = MoneyField(label=_("Planned amount"))
+
+    def __init__(self, *args, years: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A blank first choice, so an untouched extra row stays empty (and is left out).
+        self.fields["year"].choices = [("", "—")] + [(y, _("Year %(year)s") % {"year": y}) for y in range(1, years + 1)]
+
+
+class CoFundingForm(forms.Form):
+    call = forms.TypedChoiceField(label=_("Other call"), coerce=int, empty_value=None)
+    amount = MoneyField(label=_("Amount asked of this call"))
+
+    def __init__(self, *args, calls: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.calls = calls or {}
+        self.fields["call"].choices = [("", "—")] + [
+            (pk, f"{call.title} — {call.fund.name}") for pk, call in self.calls.items()
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        call = self.calls.get(cleaned.get("call"))
+        amount = cleaned.get("amount")
+        if call is not None and amount is not None and not call.min_amount <= amount <= call.max_amount:
+            self.add_error(
+                "amount",
+                _("This call gives between %(min)s and %(max)s.")
+                % {"min": format_money(call.min_amount), "max": format_money(call.max_amount)},
+            )
+        if call is not None:
+            cleaned["call"] = call
+        return cleaned
+
+
+class CoFundingFormSet(RowsFormSet):
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            call = form.cleaned_data.get("call") if form.is_valid() else None
+            if call is None or (self.can_delete and self._should_delete_form(form)):
+                continue
+            if call.pk in seen:
+                form.add_error("call", _("This call is already in the list."))
+            seen.add(call.pk)
+
+
+BudgetLineFormSet = forms.formset_factory(
+    BudgetLineForm, formset=RowsFormSet, extra=2, can_delete=True, max_num=60, validate_max=True
+)
+CoFundingFormSetClass = forms.formset_factory(
+    CoFundingForm, formset=CoFundingFormSet, extra=1, can_delete=True, max_num=10, validate_max=True
+)
+
+
+class BudgetForm(StepForm):
+    """One amount per year, up to the call's number of years; the total must fit the call's limits.
+
+    Also, when the call asks for them: the expense budget (lines per year) and the other open
+    calls the same application is addressed to (co-funding), with the amount asked of each.
+    """
+
+    def __init__(self, *args, call: Call, settings=None, cofunding_calls: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.call = call
+        self.settings = settings
         for year in range(1, call.max_years + 1):
             self.fields[f"year_{year}"] = MoneyField(
                 label=_("Amount asked for year %(year)s") % {"year": year},
                 required=year == 1,
                 help_text=_("In dollars.") if year == 1 else _("Leave empty if the project lasts fewer years."),
             )
+        # Questions come last on the page; keep the years first in the field order.
+        self.order_fields([f"year_{y}" for y in range(1, call.max_years + 1)])
+        initial = self.initial or {}
+        self.cofunding_calls = cofunding_calls or {}
+        if settings is None or settings.budget_lines_enabled:
+            self.add_formset(
+                "lines", BudgetLineFormSet, initial=initial.get("lines"), form_kwargs={"years": call.max_years}
+            )
+        if (settings is None or settings.cofunding_enabled) and cofunding_calls is not None:
+            self.add_formset(
+                "cofunding",
+                CoFundingFormSetClass,
+                initial=initial.get("cofunding"),
+                form_kwargs={"calls": cofunding_calls},
+            )
+
+    def formset_label(self, name: str) -> str:
+        return {"lines": _("Expense budget"), "cofunding": _("Other funds asked")}[name]
 
     def amounts(self) -> list[Decimal]:
         """Amounts of year 1 up to the last year filled in; a gap in between counts as zero."""
@@ -89,10 +185,38 @@ class BudgetForm(forms.Form):
             )
         return cleaned
 
+    def save_kwargs(self, present: set[str]) -> dict:
+        kwargs = {"questions": self.question_values(present)}
+        years = range(1, self.call.max_years + 1)
+        if any(f"year_{y}" in present for y in years):
+            # Start from what is saved; a year typed wrong keeps its saved amount.
+            merged = {y: self.initial.get(f"year_{y}") for y in years}
+            for y in years:
+                if self.valid(f"year_{y}", present):
+                    merged[y] = self.cleaned_data[f"year_{y}"]
+            values = [merged[y] for y in years]
+            while values and values[-1] is None:
+                values.pop()
+            kwargs["amounts"] = [v if v is not None else Decimal("0") for v in values]
+        kwargs["lines"] = self.formset_rows("lines", present, partial=True)
+        kwargs["cofunding"] = self.formset_rows("cofunding", present, partial=True)
+        if kwargs["cofunding"] is not None:
+            calls = self.cofunding_calls
+            rows = []
+            for row in kwargs["cofunding"]:
+                call = row.get("call")
+                call = calls.get(call) if isinstance(call, int) else call
+                if call is not None:
+                    rows.append({"call": call, "amount": row["amount"]})
+            kwargs["cofunding"] = rows
+        return kwargs
+
 
 class PartnerForm(forms.Form):
-    name = forms.CharField(label=_("Partner"), max_length=200)
-    role = forms.CharField(label=_("Role in the project"), max_length=300)
+    name = forms.CharField(label=_("Partner"), max_length=200, help_text=_("The organisation's name."))
+    role = forms.CharField(
+        label=_("Role in the project"), max_length=300, help_text=_("What it brings: a place, staff, referrals...")
+    )
 
 
 class IndicatorForm(forms.Form):
@@ -116,71 +240,110 @@ class IndicatorForm(forms.Form):
         help_text=_("Where you aim to be at the end of the project."),
     )
 
+    def __init__(self, *args, years: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = years
+        for year in range(1, years + 1):
+            self.fields[f"target_{year}"] = forms.DecimalField(
+                label=_("Target for year %(year)s") % {"year": year},
+                max_digits=12,
+                decimal_places=2,
+                localize=True,
+                min_value=0,
+                required=False,
+            )
 
-class _RowsFormSet(forms.BaseFormSet):
-    def rows(self) -> list[dict]:
-        """Cleaned rows, leaving out blank extra rows and rows marked for removal."""
-        return [
-            {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
+    def target_fields(self):
+        return [self[f"target_{y}"] for y in range(1, self.years + 1)]
+
+
+class IndicatorFormSet(RowsFormSet):
+    def row(self, form) -> dict:
+        row = {k: v for k, v in form.cleaned_data.items() if k != "DELETE" and not k.startswith("target_")}
+        if form.years:
+            row["targets"] = {y: form.cleaned_data.get(f"target_{y}") for y in range(1, form.years + 1)}
+        return row
+
+    def row_from_initial(self, form) -> dict:
+        row = {k: v for k, v in form.initial.items() if not k.startswith("target_")}
+        if form.years:
+            row["targets"] = {y: form.initial.get(f"target_{y}") for y in range(1, form.years + 1)}
+        return row
 
 
 PartnerFormSet = forms.formset_factory(
-    PartnerForm, formset=_RowsFormSet, extra=2, can_delete=True, max_num=30, validate_max=True
+    PartnerForm, formset=RowsFormSet, extra=2, can_delete=True, max_num=30, validate_max=True
 )
-IndicatorFormSet = forms.formset_factory(
-    IndicatorForm, formset=_RowsFormSet, extra=2, can_delete=True, max_num=30, validate_max=True
+IndicatorFormSetClass = forms.formset_factory(
+    IndicatorForm, formset=IndicatorFormSet, extra=2, can_delete=True, max_num=30, validate_max=True
 )
 
 
-class PartnersForm(forms.Form):
-    """Partners and indicators: one wizard step holding two formsets."""
+class PartnersForm(StepForm):
+    """Partners (only for a project carried with partners) and indicators with their yearly targets."""
 
-    def __init__(self, *args, concerted: bool, **kwargs):
+    def __init__(self, *args, concerted: bool, partners_enabled: bool = True, target_years: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         initial = self.initial or {}
         self.concerted = concerted
-        self.partners = PartnerFormSet(
-            self.data if self.is_bound else None, prefix=self.add_prefix("partners"), initial=initial.get("partners")
-        )
-        self.indicators = IndicatorFormSet(
-            self.data if self.is_bound else None,
-            prefix=self.add_prefix("indicators"),
-            initial=initial.get("indicators"),
+        if concerted and partners_enabled:
+            self.add_formset("partners", PartnerFormSet, initial=initial.get("partners"))
+        self.add_formset(
+            "indicators", IndicatorFormSetClass, initial=initial.get("indicators"), form_kwargs={"years": target_years}
         )
 
-    def is_valid(self) -> bool:
-        # Validate both formsets even when the first fails, so every error shows at once.
-        formsets_valid = all([self.partners.is_valid(), self.indicators.is_valid()])
-        return super().is_valid() and formsets_valid
+    @property
+    def partners(self):
+        return self.formsets().get("partners")
+
+    @property
+    def indicators(self):
+        return self.formsets()["indicators"]
+
+    def formset_label(self, name: str) -> str:
+        return {"partners": _("Partners"), "indicators": _("Indicators")}[name]
 
     def clean(self):
         cleaned = super().clean()
-        if not (self.partners.is_valid() and self.indicators.is_valid()):
+        sent = self.sent_formsets()
+        if not all(fs.is_valid() for fs in sent.values()):
             return cleaned
-        names = [row["name"].strip().casefold() for row in self.indicators.rows()]
-        if not names:
-            self.add_error(None, forms.ValidationError(_("Add at least one indicator."), code="no_indicator"))
-        elif len(set(names)) != len(names):
-            # Reports match results to indicators by name: two with the same name would merge.
-            self.add_error(
-                None, forms.ValidationError(_("Give each indicator a different name."), code="duplicate_indicator")
-            )
-        if self.concerted and not self.partners.rows():
+        if "indicators" in sent:
+            names = [row["name"].strip().casefold() for row in self.indicators.rows()]
+            if not names:
+                self.add_error(None, forms.ValidationError(_("Add at least one indicator."), code="no_indicator"))
+            elif len(set(names)) != len(names):
+                # Reports match results to indicators by name: two with the same name would merge.
+                self.add_error(
+                    None,
+                    forms.ValidationError(_("Give each indicator a different name."), code="duplicate_indicator"),
+                )
+        if "partners" in sent and not self.partners.rows():
             self.add_error(
                 None,
                 forms.ValidationError(
                     _("Your project is carried with partners: name at least one partner."), code="no_partner"
                 ),
             )
-        cleaned["partners"] = self.partners.rows()
-        cleaned["indicators"] = self.indicators.rows()
         return cleaned
 
+    def save_kwargs(self, present: set[str]) -> dict:
+        kwargs = {"questions": self.question_values(present)}
+        if self.partners is not None:
+            kwargs["partners"] = self.formset_rows("partners", present, partial=True)
+        indicators = self.formset_rows("indicators", present, partial=True)
+        if indicators is not None:
+            unique, seen = [], set()
+            for row in indicators:
+                key = row["name"].strip().casefold()
+                if key not in seen:  # a duplicate name stays on the page, with its error, until renamed
+                    seen.add(key)
+                    unique.append(row)
+            kwargs["indicators"] = unique
+        return kwargs
 
-class SustainabilityForm(forms.Form):
+
+class SustainabilityForm(StepForm):
     """The pérennité plan and, for each criterion of the call, its checklist (yes/no + justification)."""
 
     sustainability_plan = forms.CharField(
@@ -197,8 +360,21 @@ class SustainabilityForm(forms.Form):
         for item in items:
             self.fields[f"item_{item.pk}"] = forms.BooleanField(label=_("Yes"), required=False)
             self.fields[f"justification_{item.pk}"] = forms.CharField(
-                label=_("Justification"), max_length=500, required=False
+                label=_("Justification"),
+                max_length=500,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("One or two sentences: what shows it in your project."),
             )
+        self.order_fields(["sustainability_plan"])
+
+    def clean(self):
+        cleaned = super().clean()
+        for item in self.items:
+            justification = f"justification_{item.pk}"
+            if cleaned.get(f"item_{item.pk}") and justification in cleaned and not cleaned[justification].strip():
+                self.add_error(justification, _("You ticked this item: justify it in a sentence or two."))
+        return cleaned
 
     def groups(self) -> list[tuple]:
         """[(criterion, [(item, checkbox, justification), ...]), ...] in the rubric's order, for the template."""
@@ -209,18 +385,51 @@ class SustainabilityForm(forms.Form):
             )
         return list(grouped.items())
 
-    def answers(self) -> dict[int, tuple[bool, str]]:
-        return {
-            item.pk: (
-                bool(self.cleaned_data.get(f"item_{item.pk}")),
-                self.cleaned_data.get(f"justification_{item.pk}", "").strip(),
-            )
-            for item in self.items
-        }
+    def answers(self, present: set[str] | None = None) -> dict[int, tuple[bool, str]]:
+        """{item: (ticked, justification)}; a justification that is not valid keeps the saved one."""
+        present = set(self.fields) if present is None else present
+        answers = {}
+        for item in self.items:
+            box, text = f"item_{item.pk}", f"justification_{item.pk}"
+            if box not in present and text not in present:
+                continue
+            checked = self.cleaned_data[box] if self.valid(box, present) else bool(self.initial.get(box))
+            justification = self.cleaned_data[text].strip() if self.valid(text, present) else self.initial.get(text, "")
+            answers[item.pk] = (bool(checked), justification)
+        return answers
+
+    def save_kwargs(self, present: set[str]) -> dict:
+        kwargs = {"questions": self.question_values(present), "answers": self.answers(present)}
+        if self.valid("sustainability_plan", present):
+            kwargs["sustainability_plan"] = self.cleaned_data["sustainability_plan"].strip()
+        return kwargs
 
 
-class SummaryForm(forms.Form):
+class AttachmentsForm(StepForm):
+    """The attachments step: files are added and removed by their own requests; nothing else to fill."""
+
+    def save_kwargs(self, present: set[str]) -> dict:
+        return {}
+
+
+class AttachmentUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, Word, Excel, OpenDocument text, PNG or JPEG image, or plain text."),
+    )
+    description = forms.CharField(
+        label=_("What this file is"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: letter of support from the CISSS."),
+    )
+
+
+class SummaryForm(StepForm):
     """The recap step has nothing to fill in; submission posts to forms:submit."""
+
+    def save_kwargs(self, present: set[str]) -> dict:
+        return {}
 
 
 class SupportForm(forms.Form):

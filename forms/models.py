@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +57,19 @@ class Application(models.Model):
         related_name="cofunded",
         verbose_name=_("co-funded with"),
     )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last saved by"),
+    )
+    # Prefill: the earlier application parts were copied from, and the steps still showing copied content.
+    prefilled_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("copied from")
+    )
+    copied_steps = models.JSONField(_("steps copied from an earlier application"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -206,3 +219,144 @@ class WizardState(models.Model):
 
     def __str__(self) -> str:
         return f"wizard {self.application_id}"
+
+
+class CallFormSettings(models.Model):
+    """How a call's application form looks: optional steps and parts a fund manager turns on or off."""
+
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="form_settings", verbose_name=_("call"))
+    partners_enabled = models.BooleanField(_("ask projects carried with partners to name them"), default=True)
+    budget_lines_enabled = models.BooleanField(_("ask for the project's expense budget (lines per year)"), default=True)
+    yearly_targets_enabled = models.BooleanField(_("ask for a target per year for each indicator"), default=True)
+    cofunding_enabled = models.BooleanField(
+        _("let applicants address the same application to other open calls"), default=True
+    )
+    attachments_enabled = models.BooleanField(_("attachments step"), default=False)
+    attachments_help = models.TextField(
+        _("what to attach (plain language)"),
+        blank=True,
+        help_text=_("For example: letters of support from partners, the latest annual report."),
+    )
+    max_attachments = models.PositiveSmallIntegerField(
+        _("maximum number of attachments"), default=10, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("application form of a call")
+        verbose_name_plural = _("application forms of calls")
+
+    def __str__(self) -> str:
+        return str(self.call)
+
+
+class CallQuestion(models.Model):
+    """A question a fund manager adds to a step of a call's application form."""
+
+    class Step(models.TextChoices):
+        PROJECT = "project", _("Project")
+        BUDGET = "budget", _("Budget")
+        PARTNERS = "partners", _("Partners and indicators")
+        SUSTAINABILITY = "sustainability", _("Sustainability and criteria")
+
+    class Prefill(models.TextChoices):
+        NONE = "", _("Nothing")
+        MISSION = "mission", _("The organisation's mission")
+        POPULATIONS = "populations", _("The populations the organisation serves")
+        TERRITORY = "territory", _("The territory the organisation serves")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions", verbose_name=_("call"))
+    step = models.CharField(_("step"), max_length=20, choices=Step.choices, default=Step.PROJECT)
+    label = models.CharField(_("question"), max_length=300)
+    help_text = models.TextField(_("plain-language help"), blank=True)
+    max_length = models.PositiveIntegerField(
+        _("maximum length (characters)"), default=1000, validators=[MinValueValidator(1), MaxValueValidator(10000)]
+    )
+    required = models.BooleanField(_("required"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    prefill = models.CharField(
+        _("prefill from the organisation profile"), max_length=20, choices=Prefill.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["call", "step", "position", "pk"]
+        verbose_name = _("question of the application form")
+        verbose_name_plural = _("questions of the application form")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class QuestionAnswer(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="question_answers")
+    question = models.ForeignKey(CallQuestion, on_delete=models.CASCADE, related_name="answers")
+    text = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "question"], name="unique_question_answer")]
+        verbose_name = _("answer to a question")
+        verbose_name_plural = _("answers to questions")
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.text[:40]}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # Never the uploaded name: it could collide or leak; the original is kept in `name`.
+    import uuid
+
+    extension = {"pdf": "pdf", "png": "png", "jpeg": "jpg", "docx": "docx", "xlsx": "xlsx", "odt": "odt"}
+    return f"private/applications/{instance.application_id}/{uuid.uuid4().hex}.{extension.get(instance.kind, 'txt')}"
+
+
+class Attachment(models.Model):
+    """A file joined to an application. Stored under a private path, downloaded through a checked view."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("kind of file"), max_length=10)
+    size = models.PositiveIntegerField(_("size"))
+    description = models.CharField(_("what this file is"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("added by")
+    )
+    uploaded_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        ordering = ["application", "uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StepSave(models.Model):
+    """The last save of one wizard step: which version of the application it made, who, when.
+
+    Two members editing the same step are told about each other instead of overwriting silently.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="step_saves")
+    step = models.CharField(_("step"), max_length=40)
+    version = models.PositiveIntegerField(_("version"))
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("saved by")
+    )
+    saved_at = models.DateTimeField(_("saved"), default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "step"], name="unique_step_save")]
+        verbose_name = _("step save")
+        verbose_name_plural = _("step saves")
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.step} v{self.version}"
+
+
+def form_settings(call: Call) -> CallFormSettings:
+    """The call's form settings, or the defaults (unsaved) when the fund manager never changed them."""
+    try:
+        return call.form_settings
+    except CallFormSettings.DoesNotExist:
+        return CallFormSettings(call=call)

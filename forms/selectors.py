@@ -5,14 +5,17 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
 
 from accounts.models import Membership, Organisation, User
+from fonds.models import Call, ChecklistItem
 from fonds.templatetags.guichet import format_money
 from reviewers.models import Comment, Section
 
-from .models import Application
+from .models import Application, CallQuestion
 from .permissions import can_view_application, is_org_member
 from .services import missing_items
 
@@ -68,45 +71,147 @@ def comments_by_section(*, application: Application) -> list[tuple[str, list[Com
 
 
 def application_recap(*, application: Application) -> dict:
-    """Every part of the application, shaped for the recap shown on the summary step and the detail page."""
+    """Every part of the application, shaped for the recap (summary step, detail page, PDF copy)."""
     years = list(application.years.all())
     answers = {a.item_id: a for a in application.checklist_answers.all()}
     criteria = application.call.criteria.prefetch_related("checklist")
+    lines = list(application.budget_lines.all())
+    by_year: dict[int, list] = {}
+    for line in lines:
+        by_year.setdefault(line.year, []).append(line)
+    question_answers = {a.question_id: a.text for a in application.question_answers.all()}
+    questions = list(CallQuestion.objects.filter(call_id=application.call_id))
+    steps = dict(CallQuestion.Step.choices)
     return {
         "years": years,
         "total": sum((y.amount for y in years), Decimal("0")),
+        "lines": [
+            {"year": year, "lines": rows, "total": sum((r.amount for r in rows), Decimal("0"))}
+            for year, rows in sorted(by_year.items())
+        ],
+        "cofunding": list(application.cofunding_requests.select_related("call__fund")),
         "partners": list(application.partners.all()),
-        "indicators": list(application.indicators.all()),
+        "indicators": list(application.indicators.prefetch_related("targets")),
         "criteria": [(c, [(item, answers.get(item.pk)) for item in c.checklist.all()]) for c in criteria],
+        "questions": [
+            {"question": q, "step": steps.get(q.step, q.step), "answer": question_answers.get(q.pk, "")}
+            for q in questions
+        ],
+        "attachments": list(application.attachments.all()),
     }
 
 
-# Each code of forms.services.missing_items, as a sentence and the wizard step that fixes it.
+def organisation_facts(*, organisation: Organisation) -> dict:
+    """What the platform knows about an organisation, for prefilling and for the 'from your profile' panel.
+
+    Reads `accounts.selectors.organisation_profile` when the profile exists; falls back to the
+    Organisation's own fields. Keys: name, neq, legal_form, mission, territory, populations.
+    """
+    facts = {
+        "name": organisation.name,
+        "neq": organisation.neq,
+        "legal_form": organisation.get_legal_form_display(),
+        "mission": organisation.mission,
+        "territory": str(organisation.mrc) if organisation.mrc_id else "",
+        "populations": "",
+    }
+    try:
+        from accounts.selectors import organisation_profile
+    except ImportError:
+        return facts
+    try:
+        profile = organisation_profile(organisation=organisation)
+    except Exception:  # noqa: BLE001  (a profile still being built never blocks an application)
+        return facts
+    if profile is None:
+        return facts
+    for key in facts:
+        value = profile.get(key) if isinstance(profile, dict) else getattr(profile, key, None)
+        if isinstance(value, (list, tuple, set)):
+            value = ", ".join(str(v) for v in value)
+        if value:
+            facts[key] = str(value)
+    return facts
+
+
+def cofunding_calls(*, application: Application) -> dict[int, Call]:
+    """Open calls (other than the application's own) the applicant may also address, by pk."""
+    now = timezone.now()
+    calls = (
+        Call.objects.filter(opens_at__lte=now, closes_at__gt=now)
+        .exclude(pk=application.call_id)
+        .select_related("fund")
+        .order_by("closes_at", "pk")
+    )
+    return {c.pk: c for c in calls}
+
+
+# Each code of forms.services.missing_items: the sentence, the wizard step and the field that fixes it.
 MISSING = {
-    "title": (_("Give your project a title."), "project"),
-    "summary": (_("Describe the project in a short summary."), "project"),
-    "budget": (_("Enter the amount asked, at least for the first year."), "budget"),
-    "budget_above_max": (_("The total asked is above the call's maximum of %(max)s."), "budget"),
-    "budget_below_min": (_("The total asked is below the call's minimum of %(min)s."), "budget"),
-    "indicators": (_("Add at least one indicator with its target."), "partners"),
-    "partners": (_("Your project is carried with partners: name at least one partner."), "partners"),
+    "title": (_("Give your project a title."), "project", "id_project-title"),
+    "summary": (_("Describe the project in a short summary."), "project", "id_project-summary"),
+    "budget": (_("Enter the amount asked, at least for the first year."), "budget", "id_budget-year_1"),
+    "budget_above_max": (_("The total asked is above the call's maximum of %(max)s."), "budget", "id_budget-year_1"),
+    "budget_below_min": (_("The total asked is below the call's minimum of %(min)s."), "budget", "id_budget-year_1"),
+    "indicators": (_("Add at least one indicator with its target."), "partners", "id_partners-indicators-0-name"),
+    "partners": (
+        _("Your project is carried with partners: name at least one partner."),
+        "partners",
+        "id_partners-partners-0-name",
+    ),
+    "cofunding": (
+        _("Check the other calls this application is also sent to (co-funding)."),
+        "budget",
+        "",
+    ),
     "sustainability": (
         _("Explain how the project will last once the funding ends (pérennité plan)."),
         "sustainability",
+        "id_sustainability-sustainability_plan",
     ),
 }
 
 
 def missing_explained(*, application: Application, codes: list[str] | None = None) -> list[dict]:
-    """What still prevents submission: [{code, text, step}], in the wizard's order."""
+    """What still prevents submission: [{code, text, step, anchor}], in the wizard's order."""
     if codes is None:
         codes = missing_items(application)
     limits = {"min": format_money(application.call.min_amount), "max": format_money(application.call.max_amount)}
+    questions = items = None
     explained = []
     for code in codes:
-        text, step = MISSING.get(code, (_("Something is still missing (%(code)s)."), "summary"))
-        explained.append({"code": code, "text": str(text) % {**limits, "code": code}, "step": step})
+        kind, _sep, pk = code.partition("_")
+        if kind == "question" and pk.isdigit():
+            if questions is None:
+                questions = {q.pk: q for q in CallQuestion.objects.filter(call_id=application.call_id)}
+            question = questions.get(int(pk))
+            label = question.label if question else ""
+            step = question.step if question else "summary"
+            text = _("Answer the question: %(question)s") % {"question": label}
+            explained.append({"code": code, "text": str(text), "step": step, "anchor": f"id_{step}-question_{pk}"})
+            continue
+        if code.startswith("justification_") and code[len("justification_") :].isdigit():
+            pk = code[len("justification_") :]
+            if items is None:
+                items = {i.pk: i for i in ChecklistItem.objects.filter(criterion__call_id=application.call_id)}
+            item = items.get(int(pk))
+            text = _("Justify the item you ticked: %(item)s") % {"item": gettext(item.text) if item else ""}
+            explained.append(
+                {"code": code, "text": str(text), "step": "sustainability", "anchor": f"id_sustainability-{code}"}
+            )
+            continue
+        text, step, anchor = MISSING.get(code, (_("Something is still missing (%(code)s)."), "summary", ""))
+        explained.append({"code": code, "text": str(text) % {**limits, "code": code}, "step": step, "anchor": anchor})
     return explained
+
+
+def wizard_progress(*, application: Application, steps: list[str], missing: list[dict]) -> dict:
+    """Steps done out of the steps to fill (the summary left out): a step is done once saved with nothing missing."""
+    to_fill = [s for s in steps if s != "summary"]
+    saved = set(application.step_saves.values_list("step", flat=True))
+    blocked = {m["step"] for m in missing}
+    done = [s for s in to_fill if s in saved and s not in blocked]
+    return {"done": len(done), "total": len(to_fill), "done_steps": set(done)}
 
 
 def draft_support_state(*, application: Application) -> str | None:

@@ -1,28 +1,128 @@
-"""Writes on applications while they are drafts."""
+"""Writes on applications while they are drafts.
+
+Every save of a draft's content goes through one of the `application_save_*` functions.
+Callers can rely on this:
+
+- a save runs in one transaction with the application row locked; `DraftLocked` when it is
+  no longer a draft (nothing written);
+- arguments left to None are not touched, so a partial save (autosave) never erases what it
+  did not send;
+- each save bumps `Application.version`, records who saved and when (`updated_by`,
+  `updated_at`) and the step's last save (`StepSave`);
+- with `expected_version` (the version the caller's page was loaded at), a save of a step that
+  another member saved after that version raises `VersionConflict` and writes nothing.
+"""
 
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from fonds.models import Call, ChecklistItem
 
-from .models import Application, BudgetYear, ChecklistAnswer, Indicator, Partner, WizardState
+from .models import (
+    Application,
+    Attachment,
+    BudgetLine,
+    BudgetYear,
+    CallFormSettings,
+    CallQuestion,
+    ChecklistAnswer,
+    CoFundingRequest,
+    Indicator,
+    IndicatorTarget,
+    Partner,
+    QuestionAnswer,
+    StepSave,
+    WizardState,
+    form_settings,
+)
 
 
 class DraftLocked(Exception):
     """The application is no longer a draft."""
 
 
+class VersionConflict(Exception):
+    """Another member saved the same step after the version the caller loaded."""
+
+    def __init__(self, *, application: Application, saved: StepSave):
+        super().__init__(f"step {saved.step} saved at version {saved.version}")
+        self.application = application
+        self.saved = saved
+
+
+class AttachmentRefused(Exception):
+    """The file is not accepted; `message` says why, in the current language."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 def application_create(*, organisation: Organisation, call: Call, by: User) -> Application:
-    """Create a draft and start its lifecycle process (the applicant's draft task)."""
+    """Create a draft, prefilled from the organisation's profile and its latest earlier application,
+    and start its lifecycle process (the applicant's draft task)."""
     from workflow.engine import process_start
 
     with transaction.atomic():
         application = Application.objects.create(organisation=organisation, call=call, created_by=by)
+        _prefill(application)
         process_start(application=application)
     return application
+
+
+def _prefill(application: Application) -> None:
+    """Nothing asked twice: copy what the organisation already told us, marked as copied."""
+    from .selectors import organisation_facts
+
+    facts = organisation_facts(organisation=application.organisation)
+    QuestionAnswer.objects.bulk_create(
+        QuestionAnswer(application=application, question=q, text=str(facts.get(q.prefill) or "")[: q.max_length])
+        for q in CallQuestion.objects.filter(call=application.call).exclude(prefill="")
+        if facts.get(q.prefill)
+    )
+    earlier = (
+        Application.objects.filter(organisation=application.organisation, lead__isnull=True)
+        .exclude(pk=application.pk)
+        .exclude(title="")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if earlier is None:
+        return
+    copied = []
+    partners = list(earlier.partners.all())
+    if partners:
+        Partner.objects.bulk_create(
+            Partner(application=application, name=p.name, role=p.role, position=p.position) for p in partners
+        )
+        application.concerted = earlier.concerted
+        copied.append("partners")
+    indicators = list(earlier.indicators.all())
+    if indicators:
+        Indicator.objects.bulk_create(
+            Indicator(
+                application=application,
+                name=i.name,
+                unit=i.unit,
+                baseline=i.baseline,
+                target=i.target,
+                position=i.position,
+            )
+            for i in indicators
+        )
+        if "partners" not in copied:
+            copied.append("partners")
+    if earlier.sustainability_plan.strip():
+        application.sustainability_plan = earlier.sustainability_plan
+        copied.append("sustainability")
+    if copied:
+        application.prefilled_from = earlier
+        application.copied_steps = copied
+        application.save(update_fields=["concerted", "sustainability_plan", "prefilled_from", "copied_steps"])
 
 
 def _lock_draft(application: Application) -> Application:
@@ -32,70 +132,242 @@ def _lock_draft(application: Application) -> Application:
     return application
 
 
-def application_save_project(*, application: Application, title: str, summary: str, concerted: bool) -> Application:
-    with transaction.atomic():
-        application = _lock_draft(application)
-        application.title = title
-        application.summary = summary
-        application.concerted = concerted
-        application.updated_at = timezone.now()
-        application.save(update_fields=["title", "summary", "concerted", "updated_at"])
+def _begin(application: Application, *, step: str, expected_version: int | None) -> Application:
+    application = _lock_draft(application)
+    if expected_version is not None:
+        saved = (
+            StepSave.objects.filter(application=application, step=step, version__gt=expected_version)
+            .select_related("saved_by")
+            .first()
+        )
+        if saved is not None:
+            raise VersionConflict(application=application, saved=saved)
     return application
 
 
-def application_save_budget(*, application: Application, amounts: list[Decimal]) -> Application:
-    """Replace the amount asked per year (year 1 first)."""
-    with transaction.atomic():
-        application = _lock_draft(application)
-        application.years.all().delete()
-        BudgetYear.objects.bulk_create(
-            BudgetYear(application=application, year=i, amount=amount) for i, amount in enumerate(amounts, 1)
-        )
-        application.updated_at = timezone.now()
-        application.save(update_fields=["updated_at"])
+def _finish(application: Application, *, step: str, by: User | None, fields: tuple[str, ...] = ()) -> Application:
+    now = timezone.now()
+    application.version += 1
+    application.updated_at = now
+    if by is not None:
+        application.updated_by = by
+    if step in application.copied_steps:
+        application.copied_steps = [s for s in application.copied_steps if s != step]
+    application.save(update_fields=[*fields, "version", "updated_at", "updated_by", "copied_steps"])
+    StepSave.objects.update_or_create(
+        application=application, step=step, defaults={"version": application.version, "saved_by": by, "saved_at": now}
+    )
     return application
 
 
-def application_save_partners(*, application: Application, partners: list[dict], indicators: list[dict]) -> Application:
-    """Replace partners ({name, role}) and indicators ({name, unit, baseline, target})."""
-    with transaction.atomic():
-        application = _lock_draft(application)
-        application.partners.all().delete()
-        Partner.objects.bulk_create(
-            Partner(application=application, position=i, name=p["name"], role=p["role"]) for i, p in enumerate(partners)
+def _save_questions(application: Application, questions: dict[int, str] | None) -> None:
+    if not questions:
+        return
+    for question in CallQuestion.objects.filter(call_id=application.call_id, pk__in=questions.keys()):
+        QuestionAnswer.objects.update_or_create(
+            application=application,
+            question=question,
+            defaults={"text": questions[question.pk][: question.max_length]},
         )
-        existing = {ind.name: ind for ind in application.indicators.all()}
-        keep = []
-        for i, spec in enumerate(indicators):
-            indicator = existing.get(spec["name"]) or Indicator(application=application, name=spec["name"])
-            indicator.unit = spec["unit"]
-            indicator.baseline = spec.get("baseline") or Decimal("0")
-            indicator.target = spec["target"]
-            indicator.position = i
-            indicator.save()
-            keep.append(indicator.pk)
-        application.indicators.exclude(pk__in=keep).delete()
-        application.updated_at = timezone.now()
-        application.save(update_fields=["updated_at"])
+
+
+def application_save_project(
+    *,
+    application: Application,
+    title: str | None = None,
+    summary: str | None = None,
+    concerted: bool | None = None,
+    questions: dict[int, str] | None = None,
+    by: User | None = None,
+    expected_version: int | None = None,
+) -> Application:
+    """Save the project step (title, summary, carried with partners, the call's questions of this step)."""
+    with transaction.atomic():
+        application = _begin(application, step="project", expected_version=expected_version)
+        fields = []
+        for name, value in (("title", title), ("summary", summary), ("concerted", concerted)):
+            if value is not None:
+                setattr(application, name, value)
+                fields.append(name)
+        _save_questions(application, questions)
+        application = _finish(application, step="project", by=by, fields=tuple(fields))
+    return application
+
+
+def application_save_budget(
+    *,
+    application: Application,
+    amounts: list[Decimal] | None = None,
+    lines: list[dict] | None = None,
+    cofunding: list[dict] | None = None,
+    questions: dict[int, str] | None = None,
+    by: User | None = None,
+    expected_version: int | None = None,
+) -> Application:
+    """Save the budget step: the amount asked per year (year 1 first), the expense budget lines
+    ({label, year, amount}) and the other calls asked for co-funding ({call, amount}); each replaces
+    what was there. Co-funding rows naming this call itself or a closed call are left out."""
+    with transaction.atomic():
+        application = _begin(application, step="budget", expected_version=expected_version)
+        if amounts is not None:
+            application.years.all().delete()
+            BudgetYear.objects.bulk_create(
+                BudgetYear(application=application, year=i, amount=amount) for i, amount in enumerate(amounts, 1)
+            )
+        if lines is not None:
+            application.budget_lines.all().delete()
+            BudgetLine.objects.bulk_create(
+                BudgetLine(
+                    application=application, position=i, label=row["label"], year=row["year"], amount=row["amount"]
+                )
+                for i, row in enumerate(lines)
+            )
+        if cofunding is not None:
+            application.cofunding_requests.all().delete()
+            seen = set()
+            rows = []
+            for row in cofunding:
+                call = row["call"]
+                if call.pk == application.call_id or call.pk in seen or not call.is_open:
+                    continue
+                seen.add(call.pk)
+                rows.append(CoFundingRequest(application=application, call=call, amount=row["amount"]))
+            CoFundingRequest.objects.bulk_create(rows)
+        _save_questions(application, questions)
+        application = _finish(application, step="budget", by=by)
+    return application
+
+
+def application_save_partners(
+    *,
+    application: Application,
+    partners: list[dict] | None = None,
+    indicators: list[dict] | None = None,
+    questions: dict[int, str] | None = None,
+    by: User | None = None,
+    expected_version: int | None = None,
+) -> Application:
+    """Replace partners ({name, role}) and indicators ({name, unit, baseline, target[, targets]}).
+
+    An indicator keeps its identity (and the reports about it) when its name is unchanged;
+    `targets` ({year: value}), when given, replaces its yearly targets.
+    """
+    with transaction.atomic():
+        application = _begin(application, step="partners", expected_version=expected_version)
+        if partners is not None:
+            application.partners.all().delete()
+            Partner.objects.bulk_create(
+                Partner(application=application, position=i, name=p["name"], role=p["role"])
+                for i, p in enumerate(partners)
+            )
+        if indicators is not None:
+            existing = {ind.name: ind for ind in application.indicators.all()}
+            keep = []
+            for i, spec in enumerate(indicators):
+                indicator = existing.get(spec["name"]) or Indicator(application=application, name=spec["name"])
+                indicator.unit = spec["unit"]
+                indicator.baseline = spec.get("baseline") or Decimal("0")
+                indicator.target = spec["target"]
+                indicator.position = i
+                indicator.save()
+                keep.append(indicator.pk)
+                if spec.get("targets") is not None:
+                    indicator.targets.all().delete()
+                    IndicatorTarget.objects.bulk_create(
+                        IndicatorTarget(indicator=indicator, year=year, value=value)
+                        for year, value in sorted(spec["targets"].items())
+                        if value is not None
+                    )
+            application.indicators.exclude(pk__in=keep).delete()
+        _save_questions(application, questions)
+        application = _finish(application, step="partners", by=by)
     return application
 
 
 def application_save_sustainability(
-    *, application: Application, sustainability_plan: str, answers: dict[int, tuple[bool, str]]
+    *,
+    application: Application,
+    sustainability_plan: str | None = None,
+    answers: dict[int, tuple[bool, str]] | None = None,
+    questions: dict[int, str] | None = None,
+    by: User | None = None,
+    expected_version: int | None = None,
 ) -> Application:
     """Save the pérennité plan and the checklist answers ({item_pk: (checked, justification)})."""
     with transaction.atomic():
-        application = _lock_draft(application)
-        application.sustainability_plan = sustainability_plan
-        application.updated_at = timezone.now()
-        application.save(update_fields=["sustainability_plan", "updated_at"])
-        items = ChecklistItem.objects.filter(criterion__call=application.call, pk__in=answers.keys())
-        for item in items:
-            checked, justification = answers[item.pk]
-            ChecklistAnswer.objects.update_or_create(
-                application=application, item=item, defaults={"checked": checked, "justification": justification}
-            )
+        application = _begin(application, step="sustainability", expected_version=expected_version)
+        fields = ()
+        if sustainability_plan is not None:
+            application.sustainability_plan = sustainability_plan
+            fields = ("sustainability_plan",)
+        if answers:
+            items = ChecklistItem.objects.filter(criterion__call=application.call, pk__in=answers.keys())
+            for item in items:
+                checked, justification = answers[item.pk]
+                ChecklistAnswer.objects.update_or_create(
+                    application=application, item=item, defaults={"checked": checked, "justification": justification}
+                )
+        _save_questions(application, questions)
+        application = _finish(application, step="sustainability", by=by, fields=fields)
     return application
+
+
+def attachment_add(
+    *, application: Application, by: User, uploaded, description: str = "", expected_version: int | None = None
+) -> Attachment:
+    """Check the file by its bytes and size, then store it under a private path.
+
+    Raises AttachmentRefused (nothing stored) with a message saying what the file is and what is accepted.
+    """
+    from django.conf import settings
+
+    from .filetypes import accepted_list, human_size, sniff
+
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if uploaded.size > limit:
+        raise AttachmentRefused(
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": human_size(uploaded.size), "limit": human_size(limit)}
+        )
+    sniffed = sniff(uploaded)
+    if sniffed.kind is None:
+        raise AttachmentRefused(
+            _("This file is a %(what)s, but only these are accepted: %(accepted)s.")
+            % {"what": sniffed.description, "accepted": accepted_list()}
+        )
+    with transaction.atomic():
+        application = _begin(application, step="attachments", expected_version=expected_version)
+        maximum = form_settings(application.call).max_attachments
+        if application.attachments.count() >= maximum:
+            raise AttachmentRefused(_("This call accepts at most %(max)s attachments.") % {"max": maximum})
+        name = (uploaded.name or "file").replace("/", "_").replace("\\", "_")[-255:]
+        attachment = Attachment(
+            application=application,
+            name=name,
+            kind=sniffed.kind,
+            size=uploaded.size,
+            description=description[:200],
+            uploaded_by=by,
+        )
+        attachment.file.save(name, uploaded, save=False)
+        try:
+            attachment.save()
+            _finish(application, step="attachments", by=by)
+        except Exception:
+            # The row is rolled back: the stored file must not stay behind.
+            attachment.file.storage.delete(attachment.file.name)
+            raise
+    return attachment
+
+
+def attachment_remove(*, attachment: Attachment, by: User) -> None:
+    """Delete the attachment and its stored file (after the transaction commits)."""
+    with transaction.atomic():
+        application = _lock_draft(attachment.application)
+        storage, name = attachment.file.storage, attachment.file.name
+        attachment.delete()
+        _finish(application, step="attachments", by=by)
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def wizard_state_save(*, application: Application, data: dict, step: str | None) -> None:
@@ -106,7 +378,7 @@ def wizard_state_save(*, application: Application, data: dict, step: str | None)
 
 
 def missing_items(application: Application) -> list[str]:
-    """What still prevents submission, as codes the summary page explains."""
+    """What still prevents submission, as codes the summary page explains (forms.selectors.MISSING)."""
     missing = []
     if not application.title.strip():
         missing.append("title")
@@ -121,8 +393,26 @@ def missing_items(application: Application) -> list[str]:
         missing.append("budget_below_min")
     if not application.indicators.exists():
         missing.append("indicators")
-    if application.concerted and not application.partners.exists():
+    if application.concerted and form_settings(application.call).partners_enabled and not application.partners.exists():
         missing.append("partners")
     if not application.sustainability_plan.strip():
         missing.append("sustainability")
+    for answer in application.checklist_answers.filter(checked=True, justification=""):
+        missing.append(f"justification_{answer.item_id}")
+    answered = {a.question_id for a in application.question_answers.all() if a.text.strip()}
+    for question in CallQuestion.objects.filter(call_id=application.call_id, required=True):
+        if question.pk not in answered:
+            missing.append(f"question_{question.pk}")
     return missing
+
+
+def call_form_configure(*, call: Call, **fields) -> CallFormSettings:
+    """Set a call's form settings (fields of CallFormSettings); creates them the first time. Idempotent."""
+    settings, _created = CallFormSettings.objects.update_or_create(call=call, defaults=fields)
+    return settings
+
+
+def call_question_ensure(*, call: Call, label: str, **fields) -> CallQuestion:
+    """The call's question with this label, created with `fields` when missing (left as is otherwise)."""
+    question, _created = CallQuestion.objects.get_or_create(call=call, label=label, defaults=fields)
+    return question

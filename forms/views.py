@@ -3,18 +3,23 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fonds.models import Call
+from reviewers.permissions import needs_declaration
 from workflow import services as workflow_services
 
 from . import services
-from .forms import CreateForm, SupportForm
-from .models import Application
+from .filetypes import KINDS
+from .forms import AttachmentUploadForm, CreateForm, SupportForm
+from .models import Application, Attachment, form_settings
+from .pdf import render_application_pdf
 from .permissions import is_org_member
 from .selectors import (
     application_history,
@@ -78,6 +83,9 @@ def application_new(request, call_pk: int):
 def application_detail(request, pk: int):
     application = get_application_for_user(request.user, pk)
     member = is_org_member(request.user, application)
+    if not member and needs_declaration(request.user, application.call):
+        # A committee member reads applications only once their conflicts of interest are declared.
+        return redirect("reviewers:declare", application.call_id)
     return render(
         request,
         "forms/detail.html",
@@ -101,16 +109,16 @@ def application_submit(request, pk: int):
     application = get_application_for_member(request.user, pk)
     try:
         submitted = workflow_services.application_submit(application=application, by=request.user)
-    except workflow_services.DeadlinePassed:
-        deadline = formats.date_format(timezone.localtime(application.call.closes_at), "DATETIME_FORMAT")
-        messages.error(
-            request, _("The deadline (%(deadline)s) has passed; your draft is kept.") % {"deadline": deadline}
-        )
+    except workflow_services.DeadlinePassed as exc:
+        # Names the call that closed: the application's own or one it is co-funded by.
+        messages.error(request, exc.message)
         return redirect(_summary_url(application))
     except workflow_services.Incomplete as exc:
         messages.error(request, _("Your application is not complete yet:"))
         for item in missing_explained(application=application, codes=exc.missing):
             messages.error(request, item["text"])
+        for text in exc.messages:
+            messages.error(request, text)
         return redirect(_summary_url(application))
     if application.submitted_at:
         messages.info(request, _("This application was already submitted."))
@@ -126,7 +134,7 @@ def application_support(request, pk: int):
     back = request.POST.get("next_step")
     target = (
         reverse("forms:wizard_step", kwargs={"pk": application.pk, "step": back})
-        if back in {"project", "budget", "partners", "sustainability", "summary"}
+        if back in {"project", "budget", "partners", "sustainability", "attachments", "summary"}
         and application.status == Application.Status.DRAFT
         else application.get_absolute_url()
     )
@@ -151,3 +159,86 @@ def application_support(request, pk: int):
         % {"advisor": request_.advisor.get_full_name()},
     )
     return redirect(target)
+
+
+# -- attachments: uploaded on the wizard's attachments step, downloaded through a checked view
+
+
+def _attachments_url(application: Application) -> str:
+    return reverse("forms:wizard_step", kwargs={"pk": application.pk, "step": "attachments"})
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk: int):
+    application = get_application_for_member(request.user, pk)
+    if application.status != Application.Status.DRAFT or not form_settings(application.call).attachments_enabled:
+        messages.info(request, _("Files can no longer be added to this application."))
+        return redirect(application)
+    form = AttachmentUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_attachments_url(application))
+    try:
+        attachment = services.attachment_add(
+            application=application,
+            by=request.user,
+            uploaded=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+        )
+    except services.AttachmentRefused as exc:
+        messages.error(request, exc.message)
+    except services.DraftLocked:
+        messages.info(request, _("Files can no longer be added to this application."))
+        return redirect(application)
+    else:
+        messages.success(request, _("“%(name)s” is added.") % {"name": attachment.name})
+    return redirect(_attachments_url(application))
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk: int, attachment_pk: int):
+    application = get_application_for_member(request.user, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    if application.status != Application.Status.DRAFT:
+        messages.info(request, _("This application was submitted; it can no longer be changed."))
+        return redirect(application)
+    try:
+        services.attachment_remove(attachment=attachment, by=request.user)
+    except services.DraftLocked:
+        return redirect(application)
+    messages.success(request, _("“%(name)s” is removed.") % {"name": attachment.name})
+    return redirect(_attachments_url(application))
+
+
+@login_required
+def attachment_download(request, pk: int, attachment_pk: int):
+    application = get_application_for_user(request.user, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    content_type = KINDS.get(attachment.kind, (None, "application/octet-stream"))[1]
+    response = FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def application_pdf(request, pk: int):
+    """The PDF copy of what was submitted, in the reader's language."""
+    application = get_application_for_user(request.user, pk)
+    if application.status == Application.Status.DRAFT:
+        messages.info(request, _("The PDF copy is available once the application is submitted."))
+        return redirect(application)
+    pdf = render_application_pdf(application=application, language=get_language())
+    filename = slugify(application.title or "application")[:60] or "application"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{application.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

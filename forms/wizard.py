@@ -1,9 +1,10 @@
 """The application wizard: formtools' NamedUrlWizardView with its state in the database.
 
-Every valid step is written to the real tables at once (through forms.services),
-so the database always holds what the applicant typed; forms are initialised
-from the database, and a GET resumes where the applicant left instead of
-restarting the wizard (formtools' default).
+Every step POST saves what is valid at once (through forms.services, see forms.steps), so the
+database always holds what the applicant typed; forms are initialised from the database, and a
+GET resumes where the applicant left instead of restarting the wizard (formtools' default).
+A POST carries the version of the application the page was loaded at: when another member
+saved the same step since, the page comes back with status 409 and both versions side by side.
 """
 
 from django.contrib import messages
@@ -17,32 +18,32 @@ from django.views.generic import TemplateView
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper
 
-from fonds.models import ChecklistItem
-
 from . import services
-from .forms import BudgetForm, PartnersForm, ProjectForm, SummaryForm, SupportForm, SustainabilityForm
+from .forms import AttachmentUploadForm, SupportForm
 from .models import Application
-from .selectors import application_recap, draft_support_state, get_application_for_member, missing_explained
+from .selectors import (
+    application_recap,
+    draft_support_state,
+    get_application_for_member,
+    missing_explained,
+    organisation_facts,
+    wizard_progress,
+)
+from .steps import ALL_STEPS, StepForms, step_enabled, step_title, time_of
 from .storage import DatabaseStorage
 
-STEPS = [
-    ("project", ProjectForm),
-    ("budget", BudgetForm),
-    ("partners", PartnersForm),
-    ("sustainability", SustainabilityForm),
-    ("summary", SummaryForm),
-]
-STEP_TITLES = {
-    "project": _("Project"),
-    "budget": _("Budget"),
-    "partners": _("Partners and indicators"),
-    "sustainability": _("Sustainability and criteria"),
-    "summary": _("Summary and submission"),
-}
+
+def parse_version(value) -> int | None:
+    try:
+        version = int(value)
+    except (TypeError, ValueError):
+        return None
+    return version if 0 < version < 2**31 else None
 
 
 class ApplicationWizard(NamedUrlWizardView):
-    form_list = STEPS
+    form_list = ALL_STEPS
+    condition_dict = {"attachments": lambda wizard: step_enabled(wizard.application, "attachments")}
 
     def dispatch(self, request, *args, **kwargs):
         application = get_application_for_member(request.user, kwargs["pk"])
@@ -50,6 +51,8 @@ class ApplicationWizard(NamedUrlWizardView):
             messages.info(request, _("This application was submitted; it can no longer be changed."))
             return redirect(application)
         self.application = application
+        self.step_forms = StepForms(application)
+        self.conflict = None
         # formtools builds its storage from a dotted path with no way to pass the application in.
         self.prefix = self.get_prefix(request, *args, **kwargs)
         self.storage = DatabaseStorage(self.prefix, request, application=application)
@@ -91,6 +94,17 @@ class ApplicationWizard(NamedUrlWizardView):
             raise SuspiciousOperation("wizard management form missing or for another step")
         self.storage.current_step = step
         form = self.get_form(data=request.POST, files=request.FILES)
+        result = self.step_forms.save(
+            step,
+            form,
+            partial=False,
+            by=request.user,
+            expected_version=parse_version(request.POST.get("version")),
+        )
+        self.application = result.application
+        if result.conflict:
+            self.conflict = result.conflict
+            return self.render(form, status=409)
         if not form.is_valid():
             return self.render(form)
         self.storage.set_step_data(step, self.process_step(form))
@@ -99,100 +113,74 @@ class ApplicationWizard(NamedUrlWizardView):
         self.storage.current_step = target
         return redirect(self.get_step_url(target))
 
+    def render(self, form=None, status=200, **kwargs):
+        response = super().render(form, **kwargs)
+        response.status_code = status
+        return response
+
     def done(self, form_list, **kwargs):
         # Submission is its own view (forms:submit); the wizard never "finishes".
         return redirect(self.get_step_url("summary"))
 
     # -- forms, initialised from the database so resuming never depends on the stored state
 
-    def get_form_kwargs(self, step=None):
-        if step == "budget":
-            return {"call": self.application.call}
-        if step == "partners":
-            return {"concerted": self.application.concerted}
-        if step == "sustainability":
-            return {"items": self._checklist_items()}
-        return {}
-
-    def get_form_initial(self, step):
-        application = self.application
-        if step == "project":
-            return {"title": application.title, "summary": application.summary, "concerted": application.concerted}
-        if step == "budget":
-            return {f"year_{y.year}": y.amount for y in application.years.all()}
-        if step == "partners":
-            return {
-                "partners": [{"name": p.name, "role": p.role} for p in application.partners.all()],
-                "indicators": [
-                    {"name": i.name, "unit": i.unit, "baseline": i.baseline, "target": i.target}
-                    for i in application.indicators.all()
-                ],
-            }
-        if step == "sustainability":
-            initial = {"sustainability_plan": application.sustainability_plan}
-            for answer in application.checklist_answers.all():
-                initial[f"item_{answer.item_id}"] = answer.checked
-                initial[f"justification_{answer.item_id}"] = answer.justification
-            return initial
-        return {}
-
-    def _checklist_items(self) -> list[ChecklistItem]:
-        if not hasattr(self, "_items"):
-            self._items = list(
-                ChecklistItem.objects.filter(criterion__call=self.application.call)
-                .select_related("criterion")
-                .order_by("criterion__position", "criterion__pk", "position", "pk")
-            )
-        return self._items
+    def get_form(self, step=None, data=None, files=None):
+        step = step or self.steps.current
+        # The wizard's own page; a new StepForms so a fresh read follows a save.
+        self.step_forms = StepForms(self.application)
+        return self.step_forms.build(step, data=data, files=files)
 
     def process_step(self, form):
-        """Write the step to the real tables, then keep only this step's fields in the wizard state."""
-        application, step = self.application, self.steps.current
-        if step == "project":
-            self.application = services.application_save_project(application=application, **form.cleaned_data)
-        elif step == "budget":
-            self.application = services.application_save_budget(application=application, amounts=form.amounts())
-        elif step == "partners":
-            self.application = services.application_save_partners(
-                application=application,
-                partners=form.cleaned_data["partners"],
-                indicators=form.cleaned_data["indicators"],
-            )
-        elif step == "sustainability":
-            self.application = services.application_save_sustainability(
-                application=application,
-                sustainability_plan=form.cleaned_data["sustainability_plan"],
-                answers=form.answers(),
-            )
+        """Keep only this step's fields in the wizard state (the tables hold the content)."""
         own = f"{form.prefix}-"
         return {key: values for key, values in form.data.lists() if key.startswith(own)}
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
         application, current = self.application, self.steps.current
+        steps = list(self.get_form_list())
+        missing = [
+            {**m, "url": self.get_step_url(m["step"]) + (f"#{m['anchor']}" if m.get("anchor") else "")}
+            for m in missing_explained(application=application)
+            if m["step"] in steps
+        ]
+        progress = wizard_progress(application=application, steps=steps, missing=missing)
         context.update(
             application=application,
-            step_title=STEP_TITLES[current],
+            form_settings=self.step_forms.settings,
+            step_title=step_title(application, current),
             step_links=[
                 {
                     "name": name,
-                    "title": STEP_TITLES[name],
+                    "title": step_title(application, name),
                     "number": i,
                     "url": self.get_step_url(name),
                     "current": name == current,
+                    "done": name in progress["done_steps"],
                 }
-                for i, name in enumerate(self.get_form_list(), 1)
+                for i, name in enumerate(steps, 1)
             ],
+            progress=progress,
+            version=application.version,
+            saved_at=time_of(application.updated_at),
+            autosave_url=reverse("forms:autosave", args=[application.pk, current]),
+            conflict=self.conflict,
+            copied=current in application.copied_steps and application.prefilled_from_id,
             step_comments=[c for c in application.advisor_comments.select_related("author") if c.section == current],
             support=draft_support_state(application=application),
             support_form=SupportForm(),
         )
+        if current == "project":
+            context["facts"] = organisation_facts(organisation=application.organisation)
+        if current == "attachments":
+            context.update(
+                attachments=list(application.attachments.select_related("uploaded_by")),
+                upload_form=kwargs.get("upload_form") or AttachmentUploadForm(),
+            )
         if current == "summary":
             context.update(
                 recap=application_recap(application=application),
-                missing=[
-                    {**m, "url": self.get_step_url(m["step"])} for m in missing_explained(application=application)
-                ],
+                missing=missing,
                 deadline_passed=not application.call.is_open,
             )
         return context

@@ -6,33 +6,29 @@ broker is down the row stays PENDING and `resume_pending_exports` (Celery beat)
 queues it again, so a request is never lost and never fails because of Redis.
 """
 
+import hashlib
 import logging
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone, translation
 from django.utils.text import slugify
-from viewflow.workflow.models import Task
 
 from accounts.models import User
 from fonds.models import Fund
-from forms.models import Application
-from workflow.engine import task_execute
-from workflow.notifications import notify
-from workflow.permissions import can_execute_task
-from workflow.services import application_of, members_of
 
-from .models import AccountabilityExport, Agreement, AgreementYear, IndicatorResult, Report
+from .models import AccountabilityExport, AgreementYear, PaymentTranche, Report, TargetChange
 
 log = logging.getLogger(__name__)
 
 FILENAME_PREFIX = {"fr": "reddition-de-comptes", "en": "accountability"}
 # A pending export older than this was probably not queued (broker outage): queue it again.
 RESUME_AFTER = timedelta(minutes=1)
+# A render started longer ago than this died with its worker: it may be started again.
+STALE_RENDER = timedelta(minutes=15)
 
 
 def export_language(language: str | None) -> str:
@@ -44,33 +40,88 @@ def export_language(language: str | None) -> str:
 
 
 def export_filename(export: AccountabilityExport) -> str:
-    """reddition-de-comptes-<fund>-<date>.pdf in French, accountability-<fund>-<date>.pdf in English."""
+    """reddition-de-comptes-<scope>-<date>.pdf in French, accountability-<scope>-<date>.pdf in English.
+
+    The scope is the fund's name, followed by the year for a fund-year, or the project's title for a project.
+    """
     prefix = FILENAME_PREFIX.get(export.language[:2], FILENAME_PREFIX["en"])
-    day = timezone.localdate(export.created_at).isoformat()
-    return f"{prefix}-{slugify(export.fund.name)[:60] or export.fund_id}-{day}.pdf"
+    day = timezone.localdate(export.finished_at or export.created_at).isoformat()
+    scope = slugify(export.fund.name)[:60] or str(export.fund_id)
+    if export.kind == AccountabilityExport.Kind.FUND_YEAR:
+        scope = f"{scope}-{export.year}"
+    elif export.kind == AccountabilityExport.Kind.PROJECT and export.application_id:
+        scope = slugify(export.application.title)[:60] or f"project-{export.application_id}"
+    return f"{prefix}-{scope}-{day}.pdf"
 
 
-def export_request(*, fund: Fund, by: User, language: str) -> AccountabilityExport:
-    """Ask for the accountability PDF of `fund` in `language`.
+def export_data_stamp(*, fund: Fund, kind: str = "fund", year: int | None = None, application=None) -> str:
+    """A fingerprint of the data an export shows: equal stamps mean the PDF would say the same thing."""
+    if kind == AccountabilityExport.Kind.PROJECT and application is not None:
+        scope = Q(agreement__application=application)
+    else:
+        scope = Q(agreement__application__call__fund=fund)
+    facts = [
+        AgreementYear.objects.filter(scope).aggregate(n=Count("pk"), total=Sum("amount"), due=Max("report_due_on")),
+        Report.objects.filter(scope).aggregate(
+            n=Count("pk"), submitted=Max("submitted_at"), approved=Max("approved_at"), reviewed=Max("reviews__at")
+        ),
+        PaymentTranche.objects.filter(scope).aggregate(n=Count("pk"), released=Max("released_at")),
+        TargetChange.objects.filter(
+            Q(indicator__application=application)
+            if kind == AccountabilityExport.Kind.PROJECT
+            else Q(indicator__application__call__fund=fund)
+        ).aggregate(n=Count("pk"), decided=Max("decided_at")),
+        {"kind": kind, "year": year},
+    ]
+    return hashlib.sha256(repr(facts).encode()).hexdigest()[:64]
 
-    Returns the export the caller should follow: a pending export of the same
-    fund and language is reused, so asking twice renders once. The render is
-    queued after commit; a broker outage leaves the export PENDING, never raises.
+
+def export_request(
+    *, fund: Fund, by: User, language: str, kind: str = "fund", year: int | None = None, application=None
+) -> AccountabilityExport:
+    """Ask for an accountability PDF: the whole `fund`, one fund-`year`, or one `application` of the fund.
+
+    There is one export per kind, scope and language. Asking again returns it as
+    it is while it is being prepared, or when it is ready and its data did not
+    change since (same `export_data_stamp`); otherwise (data changed, or the last
+    render failed) the same export is rendered again. The render is queued after
+    commit; a broker outage leaves the export PENDING, never raises.
     """
     language = export_language(language)
+    if kind != AccountabilityExport.Kind.PROJECT:
+        application = None
+    if kind != AccountabilityExport.Kind.FUND_YEAR:
+        year = None
+    stamp = export_data_stamp(fund=fund, kind=kind, year=year, application=application)
     with transaction.atomic():
         # Serialise concurrent requests for one fund so that only one export is created.
         Fund.objects.select_for_update().only("pk").get(pk=fund.pk)
-        pending = (
+        export = (
             AccountabilityExport.objects.filter(
-                fund=fund, language=language, status=AccountabilityExport.Status.PENDING
+                fund=fund, kind=kind, year=year, application=application, language=language
             )
             .order_by("-created_at", "-pk")
             .first()
         )
-        if pending is not None:
-            return pending
-        export = AccountabilityExport.objects.create(fund=fund, requested_by=by, language=language)
+        if export is not None:
+            if export.status == AccountabilityExport.Status.PENDING:
+                return export
+            if export.status == AccountabilityExport.Status.READY and export.data_stamp == stamp and export.file:
+                return export
+            export.status = AccountabilityExport.Status.PENDING
+            export.requested_by = by
+            export.created_at = timezone.now()
+            export.progress = 0
+            export.error = ""
+            export.finished_at = None
+            export.started_at = None
+            export.save(
+                update_fields=["status", "requested_by", "created_at", "progress", "error", "finished_at", "started_at"]
+            )
+        else:
+            export = AccountabilityExport.objects.create(
+                fund=fund, kind=kind, year=year, application=application, requested_by=by, language=language
+            )
         transaction.on_commit(lambda: export_dispatch(export_pk=export.pk))
     return export
 
@@ -87,16 +138,9 @@ def export_dispatch(*, export_pk: int) -> bool:
     return True
 
 
-def export_render(*, export_pk: int) -> AccountabilityExport | None:
-    """Render the PDF of a pending export and store it: READY, or FAILED with the error.
-
-    Returns None when the export is gone or no longer pending (already rendered
-    by another worker, for example), so running it twice is harmless.
-    """
-    from .pdf import render_accountability_pdf
-
+def _claim(export_pk: int) -> AccountabilityExport | None:
+    """Mark a pending export as started (committed at once, so that its progress shows); None if taken."""
     with transaction.atomic():
-        # The row lock makes a second worker wait, then find the export done.
         export = (
             AccountabilityExport.objects.select_for_update()
             .filter(pk=export_pk, status=AccountabilityExport.Status.PENDING)
@@ -104,109 +148,101 @@ def export_render(*, export_pk: int) -> AccountabilityExport | None:
         )
         if export is None:
             return None
-        export = AccountabilityExport.objects.select_related("fund__funder").get(pk=export.pk)
-        try:
-            with transaction.atomic():  # a savepoint, so a database error still lets us record the failure
-                pdf = render_accountability_pdf(fund=export.fund, language=export.language)
-                export.file.save(export_filename(export), ContentFile(pdf), save=False)
-        except Exception as exc:
-            log.exception("accountability export %s failed", export_pk)
-            export.status = AccountabilityExport.Status.FAILED
-            export.error = f"{type(exc).__name__}: {exc}"[:2000]
-            export.finished_at = timezone.now()
-            export.save(update_fields=["status", "error", "finished_at"])
-            return export
-        export.status = AccountabilityExport.Status.READY
-        export.error = ""
+        if export.started_at and export.started_at > timezone.now() - STALE_RENDER:
+            return None  # another worker is on it
+        export.started_at = timezone.now()
+        export.progress = 5
+        export.save(update_fields=["started_at", "progress"])
+    return AccountabilityExport.objects.select_related("fund__funder", "application").get(pk=export_pk)
+
+
+def export_render(*, export_pk: int) -> AccountabilityExport | None:
+    """Render the PDF of a pending export and store it: READY, or FAILED with the error.
+
+    Returns None when the export is gone, no longer pending or being rendered by
+    another worker, so running it twice is harmless. `progress` (0-100) is
+    committed as the render goes, for the status page.
+    """
+    from . import pdf
+
+    export = _claim(export_pk)
+    if export is None:
+        return None
+
+    def progress(percent: int) -> None:
+        AccountabilityExport.objects.filter(pk=export_pk).update(progress=percent)
+
+    stamp = export_data_stamp(fund=export.fund, kind=export.kind, year=export.year, application=export.application)
+    try:
+        progress(15)
+        data, pages = pdf.render_accountability_pdf(
+            fund=export.fund,
+            language=export.language,
+            kind=export.kind,
+            year=export.year,
+            application=export.application,
+            progress=progress,
+        )
+        progress(95)
+        export.file.save(export_filename(export), ContentFile(data), save=False)
+    except Exception as exc:
+        log.exception("accountability export %s failed", export_pk)
+        export.status = AccountabilityExport.Status.FAILED
+        export.error = f"{type(exc).__name__}: {exc}"[:2000]
         export.finished_at = timezone.now()
-        export.save(update_fields=["file", "status", "error", "finished_at"])
+        export.save(update_fields=["status", "error", "finished_at"])
+        return export
+    export.status = AccountabilityExport.Status.READY
+    export.error = ""
+    export.progress = 100
+    export.pages = pages
+    export.data_stamp = stamp
+    export.finished_at = timezone.now()
+    export.save(update_fields=["file", "status", "error", "progress", "pages", "data_stamp", "finished_at"])
     return export
 
 
 def exports_resume(*, older_than: timedelta = RESUME_AFTER, limit: int = 100) -> int:
-    """Queue again the exports still pending after `older_than`. Returns how many were queued."""
+    """Queue again the exports still pending after `older_than` (and not being rendered). Returns how many."""
     cutoff = timezone.now() - older_than
     pending = AccountabilityExport.objects.filter(
-        status=AccountabilityExport.Status.PENDING, created_at__lt=cutoff
+        Q(started_at__isnull=True) | Q(started_at__lt=timezone.now() - STALE_RENDER),
+        status=AccountabilityExport.Status.PENDING,
+        created_at__lt=cutoff,
     ).order_by("created_at", "pk")
     pks = list(pending.values_list("pk", flat=True)[:limit])
     return sum(export_dispatch(export_pk=pk) for pk in pks)
 
 
-# --- Follow-up steps of the lifecycle (each completes a viewflow task) ---------
+# --- Follow-up steps of the lifecycle: reporting.followup holds them; callers reach them here too.
 
+from .followup import (  # noqa: E402
+    AgreementInvalid,
+    ReportContent,
+    ReportIncomplete,
+    TrancheSpec,
+    agreement_create,
+    report_approve,
+    report_file,
+    report_review,
+    report_submit,
+)
+from .targets import TargetChangeRefused, target_change_decide, target_change_request  # noqa: E402
 
-def agreement_create(
-    *, task: Task, by: User, amounts: list[Decimal], signed_on: date, conditions: str = ""
-) -> Agreement:
-    """Turn the approved application into an agreement: one amount per funded year."""
-    application = application_of(task)
-    if not amounts or len(amounts) > application.call.max_years:
-        raise ValueError("one amount per year, up to the call's maximum")
-    created = {}
-
-    def write():
-        agreement = Agreement.objects.create(application=application, signed_on=signed_on, conditions=conditions)
-        AgreementYear.objects.bulk_create(
-            AgreementYear(
-                agreement=agreement,
-                year=i,
-                amount=amount,
-                report_due_on=signed_on.replace(year=signed_on.year + i),
-            )
-            for i, amount in enumerate(amounts, 1)
-        )
-        application.status = Application.Status.FUNDED
-        application.save(update_fields=["status"])
-        created["agreement"] = agreement
-
-    task_execute(task=task, user=by, allowed=can_execute_task(by, task), before=write)
-    return created["agreement"]
-
-
-def report_submit(
-    *, task: Task, by: User, narrative: str, sustainability_update: str, results: dict[int, tuple[Decimal, str]]
-) -> Report:
-    """File the next yearly report: actual value of each indicator against its target."""
-    application = application_of(task)
-    agreement = application.agreement
-    indicators = list(application.indicators.all())
-    if {i.pk for i in indicators} != set(results):
-        raise ValueError("every indicator needs a value")
-    created = {}
-
-    def write():
-        report = Report.objects.create(
-            agreement=agreement,
-            year=agreement.reports.count() + 1,
-            narrative=narrative,
-            sustainability_update=sustainability_update,
-            submitted_by=by,
-        )
-        IndicatorResult.objects.bulk_create(
-            IndicatorResult(report=report, indicator=i, actual=results[i.pk][0], comment=results[i.pk][1])
-            for i in indicators
-        )
-        created["report"] = report
-
-    task_execute(task=task, user=by, allowed=can_execute_task(by, task), before=write)
-    return created["report"]
-
-
-def report_approve(*, task: Task, by: User) -> Report:
-    application = application_of(task)
-    report = application.agreement.reports.filter(approved_at__isnull=True).order_by("year").first()
-    if report is None:
-        raise PermissionDenied
-
-    def write():
-        report.approved_at = timezone.now()
-        report.save(update_fields=["approved_at"])
-        if application.agreement.reports.count() >= application.agreement.years.count():
-            application.status = Application.Status.CLOSED
-            application.save(update_fields=["status"])
-
-    with transaction.atomic():
-        task_execute(task=task, user=by, allowed=can_execute_task(by, task), before=write)
-        notify(kind="report_approved", recipients=members_of(application), application=application)
-    return report
+__all__ = [
+    "AgreementInvalid",
+    "ReportContent",
+    "ReportIncomplete",
+    "TargetChangeRefused",
+    "TrancheSpec",
+    "agreement_create",
+    "export_request",
+    "export_render",
+    "exports_resume",
+    "report_approve",
+    "report_file",
+    "report_review",
+    "report_submit",
+    "target_change_decide",
+    "target_change_request",
+]

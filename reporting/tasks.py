@@ -14,3 +14,16 @@ def render_export(export_pk: int) -> str | None:
 def resume_pending_exports() -> int:
     """Celery beat: queue again the exports a broker outage left pending."""
     return exports_resume()
+
+
+@shared_task
+def send_report_reminders(today: str | None = None) -> int:
+    """Celery beat, daily: e-mail the reminders of reports due soon or overdue (see reporting.reminders).
+
+    `today` (ISO date) moves the clock, for tests and for catching up by hand.
+    """
+    from datetime import date
+
+    from .reminders import reminders_send
+
+    return reminders_send(today=date.fromisoformat(today) if today else None)

@@ -1,18 +1,20 @@
 """Forms of the task pages. They validate input only; the services do the writing."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-SCORE_CHOICES = [
-    ("0", _("0 — not addressed")),
-    ("1", _("1 — very weak")),
-    ("2", _("2 — weak")),
-    ("3", _("3 — adequate")),
-    ("4", _("4 — strong")),
-    ("5", _("5 — excellent")),
+LEVELS = [
+    _("not addressed"),
+    _("very weak"),
+    _("weak"),
+    _("adequate"),
+    _("strong"),
+    _("excellent"),
 ]
 
 DECISION_CHOICES = [
@@ -22,9 +24,20 @@ DECISION_CHOICES = [
 ]
 
 
+def member_label(user: User, load: int | None) -> str:
+    if load is None:
+        return user.get_full_name()
+    return gettext("%(name)s (already %(count)d applications of this call)") % {
+        "name": user.get_full_name(),
+        "count": load,
+    }
+
+
 class ReviewerChoiceField(forms.ModelMultipleChoiceField):
+    loads: dict[int, int] = {}
+
     def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name()
+        return member_label(obj, self.loads.get(obj.pk))
 
 
 class AssignReviewersForm(forms.Form):
@@ -35,11 +48,15 @@ class AssignReviewersForm(forms.Form):
         error_messages={"required": _("Choose the reviewers.")},
     )
 
-    def __init__(self, *args, call, **kwargs):
+    def __init__(self, *args, eligible: list[User], needed: int, loads: dict[int, int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.needed = max(2, call.reviewers_per_application)
-        self.fields["reviewers"].queryset = call.committee.filter(is_active=True).order_by("full_name", "email")
-        self.fields["reviewers"].help_text = _("Choose at least %(count)d members.") % {"count": self.needed}
+        self.needed = needed
+        field = self.fields["reviewers"]
+        field.queryset = User.objects.filter(pk__in=[m.pk for m in eligible]).order_by("full_name", "email")
+        field.loads = {m.pk: loads.get(m.pk, 0) for m in eligible}
+        field.help_text = _(
+            "Members with a declared conflict of interest are not listed. Choose at least %(count)d."
+        ) % {"count": needed}
 
     def clean_reviewers(self):
         reviewers = self.cleaned_data["reviewers"]
@@ -51,24 +68,40 @@ class AssignReviewersForm(forms.Form):
 
 
 class ScoreForm(forms.Form):
-    """One 0–5 score and one comment per criterion of the call."""
+    """One 0–5 score and one comment per criterion of the call; scores may be left empty in a draft."""
 
-    def __init__(self, *args, criteria, **kwargs):
+    def __init__(self, *args, criteria, threshold: int | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
+        self.threshold = threshold
         for criterion in self.criteria:
             title = gettext(criterion.title)
+            levels = {level.level: level.description for level in criterion.levels.all()}
+            choices = []
+            for value, name in enumerate(LEVELS):
+                if levels.get(value):
+                    label = gettext("%(score)d — %(name)s: %(description)s") % {
+                        "score": value,
+                        "name": name,
+                        "description": gettext(levels[value]),
+                    }
+                else:
+                    label = gettext("%(score)d — %(name)s") % {"score": value, "name": name}
+                choices.append((str(value), label))
             self.fields[f"score_{criterion.pk}"] = forms.ChoiceField(
                 label=gettext("Score for “%(criterion)s”") % {"criterion": title},
-                choices=SCORE_CHOICES,
+                choices=choices,
+                required=False,
                 widget=forms.RadioSelect,
-                error_messages={
-                    "required": _("Give a score from 0 to 5."),
-                    "invalid_choice": _("Give a score from 0 to 5."),
-                },
+                error_messages={"invalid_choice": _("Give a score from 0 to 5.")},
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=gettext("Comment on “%(criterion)s”") % {"criterion": title},
+                help_text=(
+                    gettext("Required for a score of %(threshold)d or less.") % {"threshold": threshold}
+                    if threshold is not None
+                    else ""
+                ),
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 3}),
@@ -77,10 +110,21 @@ class ScoreForm(forms.Form):
     def rows(self):
         return [(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
 
-    def values(self) -> dict[int, tuple[int, str]]:
-        return {
-            c.pk: (int(self.cleaned_data[f"score_{c.pk}"]), self.cleaned_data[f"comment_{c.pk}"]) for c in self.criteria
-        }
+    def values(self) -> dict[int, tuple[int | None, str]]:
+        result = {}
+        for c in self.criteria:
+            raw = self.cleaned_data.get(f"score_{c.pk}")
+            result[c.pk] = (int(raw) if raw not in (None, "") else None, self.cleaned_data.get(f"comment_{c.pk}", ""))
+        return result
+
+    def explain(self, missing: list[int], comments: list[int]) -> None:
+        for pk in missing:
+            self.add_error(f"score_{pk}", _("Give a score from 0 to 5."))
+        for pk in comments:
+            self.add_error(
+                f"comment_{pk}",
+                _("Explain a score of %(threshold)d or less in a comment.") % {"threshold": self.threshold},
+            )
 
 
 class DecisionForm(forms.Form):
@@ -93,8 +137,33 @@ class DecisionForm(forms.Form):
         error_messages={"required": _("Give the reasons for the decision.")},
     )
 
+    def __init__(self, *args, years: int, initial_amounts: list[Decimal], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = years
+        for i in range(1, years + 1):
+            self.fields[f"amount_{i}"] = forms.DecimalField(
+                label=gettext("Amount approved for year %(year)d") % {"year": i},
+                required=False,
+                min_value=Decimal("0"),
+                max_digits=12,
+                decimal_places=2,
+                localize=True,
+                initial=initial_amounts[i - 1] if i <= len(initial_amounts) else None,
+                help_text=_("Only for an approval. Leave empty to approve the amount asked."),
+            )
+
+    def amount_fields(self):
+        return [self[f"amount_{i}"] for i in range(1, self.years + 1)]
+
     def clean_reasons(self):
         reasons = self.cleaned_data["reasons"].strip()
         if not reasons:
             raise forms.ValidationError(_("Give the reasons for the decision."), code="required")
         return reasons
+
+    def amounts(self) -> list[Decimal] | None:
+        """The yearly amounts typed in, or None when every field was left empty (the amounts asked then)."""
+        values = [self.cleaned_data.get(f"amount_{i}") for i in range(1, self.years + 1)]
+        if all(v is None for v in values):
+            return None
+        return [v or Decimal("0") for v in values]

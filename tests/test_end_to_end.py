@@ -140,6 +140,8 @@ def test_it_walks_the_whole_flow_over_http(
         )
     )
     criteria = list(call.criteria.all())
+    for client in (rene, rita):  # conflicts of interest are declared before any application is seen
+        _ok(client.post(reverse("reviewers:declare", args=[call.pk]), {"none": "on"}))
     for client, reviewer, value in ((rene, reviewer1, "4"), (rita, reviewer2, "3")):
         data = {f"score_{c.pk}": value for c in criteria} | {f"comment_{c.pk}": "Bien appuyé." for c in criteria}
         _ok(client.post(_task_url(application, ApplicationFlow.score, owner=reviewer), data))

@@ -80,7 +80,9 @@ MATRIX: dict[str, list[Case]] = {
         )
     ],
     "reviewers:return": [Case("post", lambda s: reverse("reviewers:return", args=[app("advise")(s).pk]), ["advisor"])],
-    "reviewers:ranking": [Case("get", lambda s: reverse("reviewers:ranking", args=[s.call.pk]), ["manager"])],
+    "reviewers:ranking": [
+        Case("get", lambda s: reverse("reviewers:ranking", args=[s.call.pk]), ["manager", "reviewer1", "reviewer2"])
+    ],
     "reporting:dashboard": [Case("get", lambda s: reverse("reporting:dashboard"), ["funder"])],
     "reporting:export_create": [
         Case("post", lambda s: reverse("reporting:export_create", args=[s.call.fund_id]), ["funder", "manager"])

@@ -111,6 +111,8 @@ class ApplicationFlow(flow.Flow):
         .Permission("workflow.manage_agreement")
         .Next(this.report)
     )
+    # One report per funded year (the last one is the final report). A report sent back
+    # comes back to the applicant as a new `report` task for the same year.
     report = (
         flow.View(_task_view).Annotation(title=_("File the yearly report")).Assign(_applicant).Next(this.review_report)
     )
@@ -118,8 +120,9 @@ class ApplicationFlow(flow.Flow):
         flow.View(_task_view)
         .Annotation(title=_("Review the yearly report"))
         .Permission("workflow.review_report")
-        .Next(this.after_report)
+        .Next(this.after_review)
     )
+    after_review = flow.If(this.report_approved).Then(this.after_report).Else(this.report)
     after_report = flow.If(this.has_more_reports).Then(this.report).Else(this.closed)
 
     ineligible = flow.End()
@@ -130,6 +133,17 @@ class ApplicationFlow(flow.Flow):
         activation.process.application = application
         return activation.process
 
-    def has_more_reports(self, activation) -> bool:
+    def report_approved(self, activation) -> bool:
+        """The report just reviewed was approved (otherwise it was sent back)."""
+        from reporting.models import ReportReview
+
         agreement = activation.process.application.agreement
-        return agreement.reports.count() < agreement.years.count()
+        latest = ReportReview.objects.filter(report__agreement=agreement).order_by("-at", "-pk").first()
+        return latest is None or latest.decision == ReportReview.Decision.APPROVED
+
+    def has_more_reports(self, activation) -> bool:
+        from reporting.models import Report
+
+        agreement = activation.process.application.agreement
+        approved = agreement.reports.filter(status=Report.Status.APPROVED).count()
+        return approved < agreement.years.count()

@@ -20,7 +20,8 @@ from .models import OutboxMessage
 log = logging.getLogger(__name__)
 
 # E-mails of the accounts app (sign-up, password reset): sent directly, not through the outbox.
-ACCOUNT_KINDS = {"signup_confirm", "signup_confirm_exists", "password_reset"}
+ACCOUNT_KINDS = {"signup_confirm", "signup_confirm_exists", "password_reset", "invitation"}
+
 
 def notification_kinds() -> set[str]:
     """Every kind with an e-mail template pair under templates/emails/ (account e-mails excluded)."""

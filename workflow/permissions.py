@@ -31,6 +31,16 @@ def manages_fund(user, fund_id: int) -> bool:
     return user.managed_funds.filter(pk=fund_id).exists()
 
 
+def is_deciding_chair(user, application) -> bool:
+    """The chair of the call's committee records its decisions, except on an application they are conflicted with.
+
+    Fund managers keep the right too (they often act as the meeting's secretary).
+    """
+    from reviewers.permissions import is_chair, is_conflicted
+
+    return is_chair(user, application.call) and not is_conflicted(user, application)
+
+
 def can_execute_task(user, task: Task) -> bool:
     if not user.is_authenticated or task.flow_task is None:
         return False
@@ -40,6 +50,8 @@ def can_execute_task(user, task: Task) -> bool:
     application = task.process.coerced.application
     if name in APPLICANT_NODES:
         return is_member(user, application.organisation_id)
+    if name == "decide" and is_deciding_chair(user, application):
+        return True
     if name in MANAGER_NODES:
         return user.has_perm(NODE_PERMISSION[name]) and manages_fund(user, application.call.fund_id)
     if name in OWNER_NODES:

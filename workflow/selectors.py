@@ -1,6 +1,6 @@
 """Reads on the lifecycle's tasks: the inbox and an application's history."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from viewflow.workflow.models import Task
 
 from accounts.roles import FUND_MANAGER, has_role
@@ -40,11 +40,25 @@ def tasks_for_user(*, user) -> QuerySet[Task]:
                 flow_task__in=nodes,
                 **{f"{APPLICATION}__call__fund_id__in": user.managed_funds.values("pk")},
             )
+    allowed |= _chair_decisions(user)
     return (
         Task.objects.filter(allowed, status__in=ACTIVE)
         .select_related(f"{APPLICATION}__organisation", f"{APPLICATION}__call", "owner")
         .order_by("created", "pk")
     )
+
+
+def _chair_decisions(user) -> Q:
+    """The decide tasks of calls the user chairs, minus the organisations they are conflicted with."""
+    from reviewers.models import CommitteeSettings, Conflict
+
+    conflicted = Conflict.objects.filter(
+        member=user,
+        call_id=OuterRef(f"{APPLICATION}__call_id"),
+        organisation_id=OuterRef(f"{APPLICATION}__organisation_id"),
+    )
+    chaired = CommitteeSettings.objects.filter(chair=user).values("call_id")
+    return Q(flow_task=ApplicationFlow.decide, **{f"{APPLICATION}__call_id__in": chaired}) & ~Q(Exists(conflicted))
 
 
 def application_history(*, application) -> QuerySet[Task]:

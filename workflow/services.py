@@ -5,29 +5,54 @@ and the domain exceptions below for business-rule refusals. Nothing is written
 when an exception is raised.
 """
 
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
 from accounts.models import User
-from forms.models import Application
+from fonds.models import Call
+from forms.cofunding import cofunded_copy_create, cofunding_problem_text, cofunding_problems, cofunding_requests
+from forms.models import Application, CoFundingRequest
 from forms.services import missing_items
 
-from .engine import active_task, task_execute
+from .engine import active_task, process_start, task_execute
 from .flows import ApplicationFlow
 from .notifications import notify
 from .permissions import can_execute_task, is_member
 
 
 class DeadlinePassed(Exception):
-    pass
+    """The call (the application's own, or one it is co-funded by) no longer accepts submissions.
+
+    `call` is the closed call; `message` says so in the active language, with its
+    deadline in local (America/Toronto) time.
+    """
+
+    def __init__(self, call: Call):
+        super().__init__(call)
+        self.call = call
+
+    @property
+    def message(self) -> str:
+        deadline = formats.date_format(timezone.localtime(self.call.closes_at), "DATETIME_FORMAT")
+        return _("The call “%(call)s” closed on %(deadline)s; your draft is kept.") % {
+            "call": self.call.title,
+            "deadline": deadline,
+        }
 
 
 class Incomplete(Exception):
-    def __init__(self, missing: list[str]):
+    """What still prevents submission: `missing` codes (see forms.services.missing_items), and
+    `messages`, sentences for problems that have no code of their own (co-funding requests)."""
+
+    def __init__(self, missing: list[str], messages: list[str] | None = None):
         super().__init__(", ".join(missing))
         self.missing = missing
+        self.messages = messages or []
 
 
 class NoAdvisorAvailable(Exception):
@@ -46,31 +71,38 @@ def managers_of(application: Application) -> list[User]:
     return list(application.call.fund.managers.filter(is_active=True))
 
 
-def application_submit(*, application: Application, by: User, at=None) -> Application:
-    """Freeze the draft and hand it to screening. A second call is a no-op."""
+def application_submit(*, application: Application, by: User, at: datetime | None = None) -> Application:
+    """Freeze the draft and hand it to screening, with one co-funded copy per other call asked.
+
+    What callers can rely on:
+    - a second call (double click, two tabs, a retried request) is a no-op returning
+      the submitted application: one submission, one copy per co-funded call;
+    - the deadline of the application's call and of every co-funded call is checked
+      at `at` (now, by default): DeadlinePassed names the first closed call;
+    - Incomplete lists what is missing (codes) and co-funding problems (sentences);
+    - on any refusal nothing is written and the draft stays as it was.
+    """
     at = at or timezone.now()
     if not is_member(by, application.organisation_id):
         raise PermissionDenied
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
-        if application.submitted_at:
+        application = (
+            Application.objects.select_for_update(of=("self",)).select_related("call__fund").get(pk=application.pk)
+        )
+        if application.submitted_at or application.status != Application.Status.DRAFT:
             return application
         if not application.call.accepts_submissions(at=at):
             raise DeadlinePassed(application.call)
+        requests = cofunding_requests(application=application)
+        problems = cofunding_problems(application=application, requests=requests, at=at)
+        if problems and problems[0].code == "closed":
+            raise DeadlinePassed(problems[0].call)
         missing = missing_items(application)
+        if problems:
+            missing.append("cofunding")
         if missing:
-            raise Incomplete(missing)
-        task = active_task(application=application, node=ApplicationFlow.draft)
-        if task is None:
-            # The draft is with an advisor: the applicant takes it back to submit.
-            advise = active_task(application=application, node=ApplicationFlow.advise)
-            if advise is None:
-                raise PermissionDenied
-            from reviewers.services import close_support
-
-            close_support(application)
-            task_execute(task=advise, user=advise.owner, allowed=True)
-            task = active_task(application=application, node=ApplicationFlow.draft)
+            raise Incomplete(missing, [cofunding_problem_text(p) for p in problems])
+        task = _draft_task_back(application)
 
         def freeze():
             application.status = Application.Status.SUBMITTED
@@ -79,7 +111,34 @@ def application_submit(*, application: Application, by: User, at=None) -> Applic
 
         task_execute(task=task, user=by, allowed=True, before=freeze)
         notify(kind="submitted", recipients=members_of(application) + managers_of(application), application=application)
+        for request in requests:
+            _cofunded_submit(lead=application, request=request, by=by, at=at)
     return application
+
+
+def _draft_task_back(application: Application) -> Task:
+    """The open draft task; when the draft is with an advisor, the applicant takes it back to submit."""
+    task = active_task(application=application, node=ApplicationFlow.draft)
+    if task is not None:
+        return task
+    advise = active_task(application=application, node=ApplicationFlow.advise)
+    if advise is None:
+        raise PermissionDenied
+    from reviewers.services import close_support
+
+    close_support(application)
+    task_execute(task=advise, user=advise.owner, allowed=True)
+    return active_task(application=application, node=ApplicationFlow.draft)
+
+
+def _cofunded_submit(*, lead: Application, request: CoFundingRequest, by: User, at: datetime) -> Application:
+    """The copy of `lead` for one co-funded call, with its own process already past its draft step."""
+    copy = cofunded_copy_create(lead=lead, request=request, at=at)
+    if active_task(application=copy, node=ApplicationFlow.screen) is None:
+        process_start(application=copy)
+        task_execute(task=active_task(application=copy, node=ApplicationFlow.draft), user=by, allowed=True)
+        notify(kind="submitted", recipients=managers_of(copy), application=copy)
+    return copy
 
 
 def application_of(task: Task) -> Application:

@@ -10,6 +10,7 @@ from viewflow.workflow.models import Task
 
 from forms.models import Application
 from forms.permissions import can_view_application
+from forms.similar import similar_projects
 
 from . import services
 from .engine import ACTIVE
@@ -77,7 +78,14 @@ def screen(request, task, application):
         if form.is_eligible:
             return done(request, _("The application is eligible: it now waits for its reviewers."))
         return done(request, _("The application is not eligible: the reasons were sent to the applicant."))
-    return render_task(request, "screen.html", task, application, form=form)
+    return render_task(
+        request,
+        "screen.html",
+        task,
+        application,
+        form=form,
+        similar=similar_projects(application=application, user=request.user),
+    )
 
 
 def _handlers() -> dict:

@@ -36,3 +36,9 @@ def money(value, cents=False):
 def translate(value):
     """Translate a string stored in the source language (default criteria, for example)."""
     return gettext(value) if value else value
+
+
+@register.filter
+def lines(value) -> list[str]:
+    """The non-blank lines of a text, stripped (guiding questions, examples...)."""
+    return [line.strip(" -•\t") for line in str(value or "").splitlines() if line.strip(" -•\t")]

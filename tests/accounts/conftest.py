@@ -8,3 +8,11 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def vocabularies(db):
+    from accounts.models import Population
+    from accounts.vocabulary import POPULATIONS, vocabulary_load
+
+    vocabulary_load(Population, POPULATIONS)

@@ -135,9 +135,10 @@ def test_it_takes_an_applicant_from_the_catalogue_to_a_submitted_application_in_
     checkboxes = form.locator("input[type=checkbox][name^='sustainability-item_']")
     ticked = checkboxes.count()
     assert ticked >= 1, "the call's default criteria come with checklist items"
+    justifications = form.locator("[name^='sustainability-justification_']")
     for i in range(ticked):
         checkboxes.nth(i).check()
-    form.locator("[name^='sustainability-justification_']").first.fill("Entente signée avec le CISSS.")
+        justifications.nth(i).fill("Entente signée avec le CISSS.")  # a ticked item is justified
     save_and_continue(page)
 
     # 5. Summary: nothing missing, the recap shows what was typed

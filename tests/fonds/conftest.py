@@ -8,3 +8,14 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def vocabularies(db):
+    """Populations and themes (data migrations load them; a transactional test's flush may have emptied them)."""
+    from accounts.models import Population
+    from accounts.vocabulary import POPULATIONS, THEMES, vocabulary_load
+    from fonds.models import Theme
+
+    vocabulary_load(Population, POPULATIONS)
+    vocabulary_load(Theme, THEMES)

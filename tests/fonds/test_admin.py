@@ -25,6 +25,18 @@ def call_form(fund, **overrides) -> dict:
         "criteria-INITIAL_FORMS": "0",
         "criteria-MIN_NUM_FORMS": "0",
         "criteria-MAX_NUM_FORMS": "1000",
+        "eligibility_rules-TOTAL_FORMS": "0",
+        "eligibility_rules-INITIAL_FORMS": "0",
+        "eligibility_rules-MIN_NUM_FORMS": "0",
+        "eligibility_rules-MAX_NUM_FORMS": "1000",
+        "form_settings-TOTAL_FORMS": "0",
+        "form_settings-INITIAL_FORMS": "0",
+        "form_settings-MIN_NUM_FORMS": "0",
+        "form_settings-MAX_NUM_FORMS": "1",
+        "questions-TOTAL_FORMS": "0",
+        "questions-INITIAL_FORMS": "0",
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data
@@ -82,3 +94,52 @@ def test_it_keeps_non_staff_out_of_the_admin(client, manager):
     response = client.get(reverse("admin:fonds_call_add"))
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def _rule(n: int, kind: str, **fields) -> dict:
+    data = {f"eligibility_rules-{n}-position": str(n), f"eligibility_rules-{n}-kind": kind}
+    data.update({f"eligibility_rules-{n}-{k}": v for k, v in fields.items()})
+    return data
+
+
+def test_it_stores_typed_eligibility_rules_as_parameters(client, admin_user, fund, vocabularies):
+    from accounts.models import Population
+
+    youth = Population.objects.get(code="youth")
+    client.force_login(admin_user)
+    data = call_form(fund, **{"eligibility_rules-TOTAL_FORMS": "4"})
+    data.update(_rule(0, "legal_form_in", legal_forms=["obnl", "coop"]))
+    data.update(_rule(1, "population_any", populations=[str(youth.pk)]))
+    data.update(_rule(2, "budget_at_most", budget="500000", message="Petits organismes seulement."))
+    data.update(_rule(3, "amount_between"))
+    response = client.post(reverse("admin:fonds_call_add"), data)
+    assert response.status_code == 302, response.context["inline_admin_formsets"][1].formset.errors
+    call = Call.objects.get(title="Appel créé dans l'admin")
+    rules = {r.kind: r for r in call.eligibility_rules.all()}
+    assert rules["legal_form_in"].parameters == {"legal_forms": ["obnl", "coop"]}
+    assert rules["population_any"].parameters == {"populations": ["youth"]}
+    assert rules["budget_at_most"].parameters == {"amount": "500000"}
+    assert rules["budget_at_most"].message == "Petits organismes seulement."
+    assert rules["amount_between"].parameters == {}  # derived from the call
+
+
+def test_it_refuses_a_rule_missing_its_parameters(client, admin_user, fund):
+    client.force_login(admin_user)
+    data = call_form(fund, **{"eligibility_rules-TOTAL_FORMS": "2"})
+    data.update(_rule(0, "legal_form_in"))
+    data.update(_rule(1, "amount_between", minimum="9000", maximum="10"))
+    response = client.post(reverse("admin:fonds_call_add"), data)
+    assert response.status_code == 200
+    assert not Call.objects.filter(title="Appel créé dans l'admin").exists()
+
+
+def test_it_shows_a_stored_rule_in_the_admin(client, admin_user, call):
+    from fonds.services import eligibility_rule_add
+
+    rule = eligibility_rule_add(call=call, kind="legal_form_in", parameters={"legal_forms": ["coop"]})
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:fonds_eligibilityrule_change", args=[rule.pk]))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.initial["legal_forms"] == ["coop"]
+    assert form["legal_forms"].value() == ["coop"]

@@ -179,8 +179,15 @@ def test_it_shows_the_draft_to_the_advisor_asked_for_help(client, draft, applica
 
 
 def test_it_shows_the_application_to_its_assigned_reviewers(client, draft, reviewer1, reviewer2):
+    from reviewers.services import conflicts_declare
+
     ReviewerAssignment.objects.create(application=draft, reviewer=reviewer1)
     client.force_login(reviewer1)
+    # Conflicts of interest first: the page sends an undeclared member to the declaration.
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reviewers:declare", args=[draft.call_id])
+    conflicts_declare(call=draft.call, member=reviewer1)
     assert client.get(draft.get_absolute_url()).status_code == 200
     client.force_login(reviewer2)
     assert client.get(draft.get_absolute_url()).status_code == 404
@@ -259,7 +266,7 @@ def test_it_refuses_a_submission_after_the_deadline_and_keeps_the_draft(client, 
     response = client.post(reverse("forms:submit", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert response["Location"] == reverse("forms:wizard_step", args=[draft.pk, "summary"])
     [message] = _messages(response)
-    assert "has passed; your draft is kept" in message
+    assert "closed on" in message and "your draft is kept" in message and draft.call.title in message
     draft.refresh_from_db()
     assert draft.status == Application.Status.DRAFT
     assert draft.submitted_at is None

@@ -145,7 +145,7 @@ def test_it_reopens_each_step_with_what_the_database_holds(client, draft, applic
 
 def test_it_saves_and_goes_back(client, draft, applicant):
     client.force_login(applicant)
-    response = post_step(client, draft, "budget", {"budget-year_1": "30000"}, goto="project")
+    response = post_step(client, draft, "budget", {"budget-year_1": "30000", "budget-year_2": ""}, goto="project")
     assert response["Location"] == step_url(draft, "project")
     assert [y.amount for y in draft.years.all()] == [Decimal("30000")]
 
@@ -179,7 +179,7 @@ def test_it_remembers_the_last_step_viewed(client, empty_draft, applicant):
     assert empty_draft.wizard_step == "budget"
 
 
-def test_it_refuses_an_empty_title_and_keeps_the_saved_one(client, draft, applicant):
+def test_it_refuses_an_empty_title_keeps_the_saved_one_and_saves_the_rest(client, draft, applicant):
     client.force_login(applicant)
     response = post_step(client, draft, "project", {"project-title": "  ", "project-summary": "Nouveau résumé"})
     assert response.status_code == 200
@@ -187,7 +187,8 @@ def test_it_refuses_an_empty_title_and_keeps_the_saved_one(client, draft, applic
     assert "Nouveau résumé" in response.text  # what was typed is shown again
     assert 'aria-invalid="true"' in response.text
     draft.refresh_from_db()
-    assert (draft.title, draft.summary) == ("Cuisine collective de Joliette", "Des repas partagés.")
+    # The valid part is saved at once; the blank title never erases the saved one.
+    assert (draft.title, draft.summary) == ("Cuisine collective de Joliette", "Nouveau résumé")
 
 
 @pytest.mark.parametrize(
@@ -196,8 +197,6 @@ def test_it_refuses_an_empty_title_and_keeps_the_saved_one(client, draft, applic
         ({"budget-year_1": "-5"}, "year_1"),
         ({"budget-year_1": "beaucoup"}, "year_1"),
         ({"budget-year_1": ""}, "year_1"),
-        ({"budget-year_1": "40000", "budget-year_2": "40000"}, "__all__"),
-        ({"budget-year_1": "100"}, "__all__"),
     ],
 )
 def test_it_refuses_bad_amounts_and_keeps_the_saved_budget(client, draft, applicant, data, field):
@@ -208,6 +207,23 @@ def test_it_refuses_bad_amounts_and_keeps_the_saved_budget(client, draft, applic
     for value in data.values():
         assert f'value="{value}"' in response.text or value == ""
     assert [y.amount for y in draft.years.all()] == [Decimal("20000"), Decimal("15000")]
+
+
+@pytest.mark.parametrize(
+    "data,saved",
+    [
+        ({"budget-year_1": "40000", "budget-year_2": "40000"}, [Decimal("40000"), Decimal("40000")]),
+        ({"budget-year_1": "100", "budget-year_2": ""}, [Decimal("100")]),
+    ],
+)
+def test_it_keeps_a_total_out_of_range_but_does_not_go_on(client, draft, applicant, data, saved):
+    client.force_login(applicant)
+    response = post_step(client, draft, "budget", data)
+    assert response.status_code == 200
+    assert "__all__" in _errors(response)
+    assert [y.amount for y in draft.years.all()] == saved
+    missing = {m["code"] for m in client.get(step_url(draft, "summary")).context["missing"]}
+    assert missing & {"budget_above_max", "budget_below_min"}
 
 
 def test_it_states_the_calls_limits_when_the_total_is_off(client, draft, applicant):
@@ -223,7 +239,9 @@ def test_it_needs_an_indicator_and_partners_when_concerted(client, draft, applic
     response = post_step(client, draft, "partners", data)
     assert response.status_code == 200
     assert {e.code for e in _errors(response).as_data()["__all__"]} == {"no_indicator", "no_partner"}
-    assert draft.indicators.count() == 1 and draft.partners.count() == 1
+    # Removing every row is what was asked; the summary says what is now missing.
+    missing = {m["code"] for m in client.get(step_url(draft, "summary")).context["missing"]}
+    assert {"indicators", "partners"} <= missing
 
 
 def test_it_shows_row_errors_and_keeps_what_was_typed(client, draft, applicant):
@@ -243,16 +261,34 @@ def test_it_shows_row_errors_and_keeps_what_was_typed(client, draft, applicant):
 
 def test_it_removes_rows_marked_for_removal(client, draft, applicant):
     client.force_login(applicant)
+    rows = [
+        {"name": "CISSS de Lanaudière", "role": "Référence", "DELETE": "on"},
+        {"name": "Ville de Joliette", "role": "Local"},
+    ]
     data = {
-        **formset(
-            "partners-partners", [{"name": "CISSS de Lanaudière", "role": "Référence", "DELETE": "on"}], initial=1
-        ),
+        **formset("partners-partners", rows, initial=1),
         **formset("partners-indicators", [{"name": "Repas", "unit": "repas", "target": "100"}]),
     }
-    Application.objects.filter(pk=draft.pk).update(concerted=False)
     post_step(client, draft, "partners", data)
-    assert not draft.partners.exists()
+    assert [p.name for p in draft.partners.all()] == ["Ville de Joliette"]
     assert [i.name for i in draft.indicators.all()] == ["Repas"]
+
+
+def test_it_asks_for_partners_only_when_the_project_is_carried_with_partners(client, draft, applicant):
+    Application.objects.filter(pk=draft.pk).update(concerted=False)
+    client.force_login(applicant)
+    response = client.get(step_url(draft, "partners"))
+    assert response.context["wizard"]["form"].partners is None
+    assert "partners-partners-TOTAL_FORMS" not in response.text
+    assert response.context["step_title"] == "Indicateurs"
+    # Rows sent anyway are ignored; the partners saved earlier stay for when the box is ticked again.
+    data = {
+        **formset("partners-partners", [{"name": "Intrus", "role": "X"}]),
+        **formset("partners-indicators", [{"name": "Repas", "unit": "repas", "target": "100"}]),
+    }
+    assert post_step(client, draft, "partners", data).status_code == 302
+    assert [p.name for p in draft.partners.all()] == ["CISSS de Lanaudière"]
+    assert "partners" not in {m["code"] for m in client.get(step_url(draft, "summary")).context["missing"]}
 
 
 def test_it_lists_what_is_missing_with_links_to_the_steps(client, empty_draft, applicant):
@@ -260,12 +296,14 @@ def test_it_lists_what_is_missing_with_links_to_the_steps(client, empty_draft, a
     response = client.get(step_url(empty_draft, "summary"))
     missing = {m["code"]: m["url"] for m in response.context["missing"]}
     assert missing == {
-        "title": step_url(empty_draft, "project"),
-        "summary": step_url(empty_draft, "project"),
-        "budget": step_url(empty_draft, "budget"),
-        "indicators": step_url(empty_draft, "partners"),
-        "sustainability": step_url(empty_draft, "sustainability"),
+        "title": step_url(empty_draft, "project") + "#id_project-title",
+        "summary": step_url(empty_draft, "project") + "#id_project-summary",
+        "budget": step_url(empty_draft, "budget") + "#id_budget-year_1",
+        "indicators": step_url(empty_draft, "partners") + "#id_partners-indicators-0-name",
+        "sustainability": step_url(empty_draft, "sustainability") + "#id_sustainability-sustainability_plan",
     }
+    for url in missing.values():
+        assert f'href="{url}"' in response.text
     assert reverse("forms:submit", args=[empty_draft.pk]) not in response.text
 
 
@@ -307,4 +345,7 @@ def test_it_refuses_two_indicators_with_the_same_name(client, draft, applicant):
     data = {**formset("partners-partners", [{"name": "A", "role": "B"}]), **formset("partners-indicators", rows)}
     response = post_step(client, draft, "partners", data)
     assert {e.code for e in _errors(response).as_data()["__all__"]} == {"duplicate_indicator"}
-    assert [i.name for i in draft.indicators.all()] == ["Familles rejointes"]
+    assert response.status_code == 200
+    # The first of the two is kept; the second stays on the page until it is renamed.
+    assert [i.name for i in draft.indicators.all()] == ["Repas"]
+    assert 'value="repas "' in response.text

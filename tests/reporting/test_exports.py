@@ -72,13 +72,33 @@ def test_it_reuses_the_pending_export_of_the_same_fund_and_language(client, fund
     assert sorted(AccountabilityExport.objects.values_list("language", flat=True)) == ["en", "fr"]
 
 
-def test_it_creates_a_new_export_once_the_last_one_is_done(funder_user, fund, django_capture_on_commit_callbacks):
+def test_it_reuses_a_ready_export_while_its_data_is_unchanged(funder_user, fund, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         first = export_request(fund=fund, by=funder_user, language="fr-ca")
+    first.refresh_from_db()
+    assert first.status == READY and first.language == "fr"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again = export_request(fund=fund, by=funder_user, language="fr")
+    assert again.pk == first.pk and callbacks == []
+    assert AccountabilityExport.objects.count() == 1
+
+
+def test_it_renders_the_same_export_again_once_the_data_changed(
+    funder_user, manager, fund, funded, django_capture_on_commit_callbacks
+):
+    from reporting.services import report_approve
+    from workflow.engine import active_task
+    from workflow.flows import ApplicationFlow
+
     with django_capture_on_commit_callbacks(execute=True):
-        second = export_request(fund=fund, by=funder_user, language="fr")
-    assert first.pk != second.pk
-    assert first.language == second.language == "fr"
+        first = export_request(fund=fund, by=funder_user, language="fr")
+    report_approve(task=active_task(application=funded, node=ApplicationFlow.review_report), by=manager)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again = export_request(fund=fund, by=funder_user, language="fr")
+    assert again.pk == first.pk and len(callbacks) == 1
+    again.refresh_from_db()
+    assert again.status == READY and again.progress == 100
+    assert AccountabilityExport.objects.count() == 1
 
 
 def test_it_lets_the_fund_manager_request_an_export(client, manager, fund):

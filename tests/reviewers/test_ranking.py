@@ -5,7 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reviewers.selectors import weighted_average, weighted_totals
+from reviewers import services as review
+from reviewers.models import SimulatedAmount
+from reviewers.ranking import simulate_envelope, z_scores
+from reviewers.selectors import call_ranking, weighted_average, weighted_totals
 from tests import factories as f
 from tests.workflow.steps import bring_to
 from workflow import services
@@ -96,10 +99,8 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client, call):
     assert reverse("accounts:login") in response["Location"]
 
 
-@pytest.mark.parametrize(
-    "who", ["applicant", "outsider", "advisor", "reviewer1", "other_manager", "funder_user", "admin_user"]
-)
-def test_it_forbids_the_ranking_to_everybody_but_the_funds_managers(client, call, request, who):
+@pytest.mark.parametrize("who", ["applicant", "outsider", "advisor", "other_manager", "funder_user", "admin_user"])
+def test_it_forbids_the_ranking_to_everybody_but_the_funds_managers_and_committee(client, call, request, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get(ranking_url(call)).status_code == 403
 
@@ -107,6 +108,109 @@ def test_it_forbids_the_ranking_to_everybody_but_the_funds_managers(client, call
 def test_it_returns_404_for_a_missing_call(client, manager):
     client.force_login(manager)
     assert client.get(reverse("reviewers:ranking", args=[999999])).status_code == 404
+
+
+def test_it_shows_the_ranking_to_declared_committee_members(client, call, reviewer1):
+    review.conflicts_declare(call=call, member=reviewer1)
+    client.force_login(reviewer1)
+    response = client.get(ranking_url(call))
+    assert response.status_code == 200
+    assert response.context["can_simulate"] is False
+
+
+def test_it_computes_z_scores_by_hand():
+    # Reviewer 1 gave totals 4, 2, 3 (mean 3, population sd √(2/3) ≈ 0.8165); reviewer 2 gave 1, 1 (sd 0 → z 0).
+    totals = {
+        (1, 10): Decimal("4"),
+        (1, 11): Decimal("2"),
+        (1, 12): Decimal("3"),
+        (2, 10): Decimal("1"),
+        (2, 11): Decimal("1"),
+    }
+    z = z_scores(totals)
+    assert z[(1, 10)] == pytest.approx(1.224745, abs=1e-6)
+    assert z[(1, 11)] == pytest.approx(-1.224745, abs=1e-6)
+    assert z[(1, 12)] == 0
+    assert z[(2, 10)] == z[(2, 11)] == 0
+
+
+def test_it_simulates_the_envelope_down_the_ranking():
+    lines, remaining = simulate_envelope(Decimal("100"), [Decimal("40"), Decimal("50"), Decimal("20"), Decimal("5")])
+    assert [line.funded for line in lines] == [True, True, False, False]
+    assert [line.remaining_after for line in lines] == [Decimal("60"), Decimal("10"), Decimal("10"), Decimal("10")]
+    assert remaining == Decimal("10")
+
+
+def test_it_ranks_with_normalised_totals_disagreement_and_simulation(
+    client, weighted_call, organisation, applicant, manager, reviewer1, reviewer2
+):
+    from reviewers.models import CommitteeSettings
+
+    CommitteeSettings.objects.create(call=weighted_call, disagreement_threshold=Decimal("1.5"))
+    weighted_call.envelope = Decimal("50000")
+    weighted_call.save(update_fields=["envelope"])
+    reviewers = [reviewer1, reviewer2]
+    # reviewer1 totals: 4, 5, 0.75 ; reviewer2 totals: 2, 3.5, 0.5 (see the weighted test above)
+    middle = _scored(weighted_call, organisation, applicant, manager, reviewers, [(4, 2, 5), (3, 3, 1)], "Milieu")
+    best = _scored(weighted_call, organisation, applicant, manager, reviewers, [(5, 5, 5), (4, 4, 3)], "Meilleur")
+    last = _scored(weighted_call, organisation, applicant, manager, reviewers, [(0, 1, 1), (2, 0, 0)], "Dernier")
+    result = call_ranking(call=weighted_call, viewer=manager)
+    rows = {row.pk: row for row in result.rows}
+    # reviewer1: mean 3.25, sd = √(((0.75)² + (1.75)² + (2.5)²) / 3) = √(9.875/3) ≈ 1.81430
+    # reviewer2: mean 2, sd = √((0 + 2.25 + 2.25) / 3) = √1.5 ≈ 1.22474
+    assert rows[best.pk].z == pytest.approx(((5 - 3.25) / 1.814298 + 1.5 / 1.224745) / 2, abs=1e-5)
+    assert rows[middle.pk].z == pytest.approx(((4 - 3.25) / 1.814298 + 0) / 2, abs=1e-5)
+    assert rows[last.pk].z == pytest.approx(((0.75 - 3.25) / 1.814298 - 1.5 / 1.224745) / 2, abs=1e-5)
+    # Spreads: 2 (flagged, above 1.5), 1.5 (not above), 0.25.
+    assert [rows[a.pk].disagreement for a in (middle, best, last)] == [True, False, False]
+    assert rows[middle.pk].spread == Decimal("2")
+    # Envelope 50 000: each asks 35 000 → only the best is funded.
+    assert [row.funded for row in result.rows] == [True, False, False]
+    assert result.remaining == Decimal("15000")
+    # The committee lowers the second one to 15 000: it now fits.
+    review.simulation_set(application=middle, by=manager, amount=Decimal("15000"))
+    result = call_ranking(call=weighted_call, viewer=manager)
+    assert [row.funded for row in result.rows] == [True, True, False]
+    assert result.remaining == Decimal("0")
+    client.force_login(manager)
+    url = reverse("reviewers:simulate", args=[weighted_call.pk])
+    response = client.post(url, {f"amount_{last.pk}": "abc", f"amount_{best.pk}": "1"})
+    assert response.status_code == 302
+    assert not SimulatedAmount.objects.filter(application__in=[last, best]).exists()  # nothing changed
+    # The whole table comes back: unchanged amounts store nothing, a typed one is kept, an empty one resets.
+    response = client.post(
+        url,
+        {f"amount_{best.pk}": "35000", f"amount_{middle.pk}": "", f"amount_{last.pk}": "12 500,00".replace(" ", "")},
+    )
+    assert response.status_code == 302
+    assert dict(SimulatedAmount.objects.values_list("application_id", "amount")) == {last.pk: Decimal("12500")}
+    by_z = client.get(ranking_url(weighted_call), {"order": "z"})
+    assert [r.pk for r in by_z.context["rows"]] == [best.pk, middle.pk, last.pk]
+
+
+def test_it_keeps_the_ranking_query_count_the_same_for_100_and_2000_applications(
+    client, call, organisation, applicant, manager, reviewer1, reviewer2
+):
+    from tests.reviewers.bulk import scored_applications
+
+    third = f.make_user(email="rose@comite.example", role="committee")
+    reviewers = [reviewer1, reviewer2, third]
+    client.force_login(manager)
+
+    def measure():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(ranking_url(call))
+        assert response.status_code == 200
+        return len(ctx), len(response.context["rows"])
+
+    scored_applications(call=call, organisation=organisation, by=applicant, reviewers=reviewers, count=100)
+    hundred, rows = measure()
+    assert rows == 100
+    scored_applications(call=call, organisation=organisation, by=applicant, reviewers=reviewers, count=1900)
+    two_thousand, rows = measure()
+    assert rows == 2000
+    assert two_thousand == hundred
+    assert hundred <= 12
 
 
 def test_it_keeps_the_ranking_query_count_flat(client, call, organisation, applicant, manager, reviewer1, reviewer2):

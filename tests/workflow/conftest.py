@@ -8,6 +8,10 @@ def at(draft, applicant, manager, reviewer1, reviewer2, advisor):
     """at("decide") → the open decide task of the `draft` application."""
 
     def go(step, **kwargs):
+        from reviewers.services import conflicts_declare
+
+        for reviewer in (reviewer1, reviewer2):
+            conflicts_declare(call=draft.call, member=reviewer)
         task = bring_to(
             step, application=draft, applicant=applicant, manager=manager, reviewers=[reviewer1, reviewer2], **kwargs
         )

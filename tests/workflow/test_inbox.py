@@ -134,3 +134,22 @@ def test_it_lists_the_human_history_of_an_application(at, draft, manager):
     history = list(application_history(application=draft))
     assert [t.flow_task.name for t in history] == ["start", "draft", "screen", "assign_reviewers"]
     assert history[2].owner == manager
+
+
+def test_it_shows_the_decide_task_to_the_committees_chair_unless_conflicted(client, at, call, reviewer1, organisation):
+    from viewflow.workflow.models import Task
+
+    from reviewers.models import CommitteeSettings, Conflict
+    from workflow.engine import ACTIVE
+    from workflow.permissions import can_execute_task
+
+    CommitteeSettings.objects.create(call=call, chair=reviewer1)
+    task = at("decide")
+    client.force_login(reviewer1)
+    assert [t.pk for t in client.get(INBOX).context["tasks"]] == [task.pk]
+    Conflict.objects.create(call=call, member=reviewer1, organisation=organisation, reason="CA")
+    assert client.get(INBOX).context["tasks"] == []
+    open_tasks = list(Task.objects.filter(status__in=ACTIVE))
+    assert {t.pk for t in tasks_for_user(user=reviewer1)} == {
+        t.pk for t in open_tasks if can_execute_task(reviewer1, t)
+    }

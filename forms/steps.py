@@ -1,0 +1,185 @@
+"""The wizard's steps for one application: which steps the call asks, their forms, how each is saved.
+
+Shared by the wizard pages (forms.wizard) and the autosave endpoint (forms.autosave), so both
+validate and save a step in exactly the same way.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from fonds.models import ChecklistItem
+
+from . import services
+from .forms import AttachmentsForm, BudgetForm, PartnersForm, ProjectForm, SummaryForm, SustainabilityForm
+from .models import Application, CallQuestion, form_settings
+from .selectors import cofunding_calls
+
+ALL_STEPS = [
+    ("project", ProjectForm),
+    ("budget", BudgetForm),
+    ("partners", PartnersForm),
+    ("sustainability", SustainabilityForm),
+    ("attachments", AttachmentsForm),
+    ("summary", SummaryForm),
+]
+STEP_TITLES = {
+    "project": _("Project"),
+    "budget": _("Budget"),
+    "partners": _("Partners and indicators"),
+    "sustainability": _("Sustainability and criteria"),
+    "attachments": _("Attachments"),
+    "summary": _("Summary and submission"),
+}
+SERVICES = {
+    "project": services.application_save_project,
+    "budget": services.application_save_budget,
+    "partners": services.application_save_partners,
+    "sustainability": services.application_save_sustainability,
+}
+
+
+def step_title(application: Application, step: str) -> str:
+    if step == "partners" and not (application.concerted and form_settings(application.call).partners_enabled):
+        return str(_("Indicators"))
+    return str(STEP_TITLES[step])
+
+
+def step_enabled(application: Application, step: str) -> bool:
+    if step == "attachments":
+        return form_settings(application.call).attachments_enabled
+    return True
+
+
+def step_names(application: Application) -> list[str]:
+    return [name for name, _form in ALL_STEPS if step_enabled(application, name)]
+
+
+def time_of(moment) -> str:
+    return formats.time_format(timezone.localtime(moment), "TIME_FORMAT")
+
+
+@dataclass
+class SaveResult:
+    application: Application
+    saved: bool = False  # something was written
+    conflict: dict | None = None  # {saved_by, saved_at, version, fields} when another member saved meanwhile
+    errors: dict = field(default_factory=dict)
+
+
+class StepForms:
+    """Builds and saves the step forms of one application."""
+
+    def __init__(self, application: Application):
+        self.application = application
+        self.settings = form_settings(application.call)
+        self._questions = None
+        self._items = None
+
+    def questions(self, step: str) -> list[CallQuestion]:
+        if self._questions is None:
+            self._questions = list(CallQuestion.objects.filter(call_id=self.application.call_id))
+        return [q for q in self._questions if q.step == step]
+
+    def checklist_items(self) -> list[ChecklistItem]:
+        if self._items is None:
+            self._items = list(
+                ChecklistItem.objects.filter(criterion__call=self.application.call)
+                .select_related("criterion")
+                .order_by("criterion__position", "criterion__pk", "position", "pk")
+            )
+        return self._items
+
+    def form_class(self, step: str):
+        return dict(ALL_STEPS)[step]
+
+    def kwargs(self, step: str) -> dict:
+        application, settings = self.application, self.settings
+        kwargs = {"questions": self.questions(step)}
+        if step == "budget":
+            calls = cofunding_calls(application=application) if settings.cofunding_enabled else None
+            kwargs.update(call=application.call, settings=settings, cofunding_calls=calls)
+        elif step == "partners":
+            kwargs.update(
+                concerted=application.concerted,
+                partners_enabled=settings.partners_enabled,
+                target_years=application.call.max_years if settings.yearly_targets_enabled else 0,
+            )
+        elif step == "sustainability":
+            kwargs.update(items=self.checklist_items())
+        return kwargs
+
+    def initial(self, step: str) -> dict:
+        """What the database holds for the step, as the form's initial values."""
+        application = self.application
+        initial: dict = {}
+        if step == "project":
+            initial = {"title": application.title, "summary": application.summary, "concerted": application.concerted}
+        elif step == "budget":
+            initial = {f"year_{y.year}": y.amount for y in application.years.all()}
+            initial["lines"] = [
+                {"label": line.label, "year": line.year, "amount": line.amount}
+                for line in application.budget_lines.all()
+            ]
+            initial["cofunding"] = [
+                {"call": c.call_id, "amount": c.amount} for c in application.cofunding_requests.all()
+            ]
+        elif step == "partners":
+            initial = {
+                "partners": [{"name": p.name, "role": p.role} for p in application.partners.all()],
+                "indicators": [
+                    {
+                        "name": i.name,
+                        "unit": i.unit,
+                        "baseline": i.baseline,
+                        "target": i.target,
+                        **{f"target_{t.year}": t.value for t in i.targets.all()},
+                    }
+                    for i in application.indicators.prefetch_related("targets")
+                ],
+            }
+        elif step == "sustainability":
+            initial = {"sustainability_plan": application.sustainability_plan}
+            for answer in application.checklist_answers.all():
+                initial[f"item_{answer.item_id}"] = answer.checked
+                initial[f"justification_{answer.item_id}"] = answer.justification
+        questions = self.questions(step)
+        if questions:
+            texts = dict(application.question_answers.filter(question__in=questions).values_list("question_id", "text"))
+            for question in questions:
+                initial[f"question_{question.pk}"] = texts.get(question.pk, "")
+        return initial
+
+    def build(self, step: str, data=None, files=None):
+        return self.form_class(step)(
+            data=data, files=files, prefix=step, initial=self.initial(step), **self.kwargs(step)
+        )
+
+    def save(self, step: str, form, *, partial: bool, by: User, expected_version: int | None) -> SaveResult:
+        """Save the valid parts of `form`; report a conflict instead when another member changed them meanwhile."""
+        service = SERVICES.get(step)
+        present = form.present(partial=partial)
+        form.is_valid()
+        errors = form.field_errors(present)
+        changes = form.conflicts(present) if service else []
+        if service is None or (not changes and step not in self.application.copied_steps):
+            return SaveResult(self.application, errors=errors)
+        kwargs = form.save_kwargs(present)
+        try:
+            application = service(application=self.application, by=by, expected_version=expected_version, **kwargs)
+        except services.VersionConflict as exc:
+            saved = exc.saved
+            return SaveResult(
+                exc.application,
+                errors=errors,
+                conflict={
+                    "version": exc.application.version,
+                    "saved_by": saved.saved_by.get_full_name() if saved.saved_by else "",
+                    "saved_at": time_of(saved.saved_at),
+                    "fields": changes,
+                },
+            )
+        self.application = application
+        return SaveResult(application, saved=True, errors=errors)
