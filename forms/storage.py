@@ -33,9 +33,22 @@ class DatabaseStorage(BaseStorage):
         """Write the state (and Application.wizard_step) if it changed during this request."""
         if self._snapshot() == self._saved:
             return
-        wizard_state_save(application=self.application, data=self.data, step=self.current_step)
+        wizard_state_save(application=self.application, data=_without_nul(self.data), step=self.current_step)
         self._saved = self._snapshot()
 
     def update_response(self, response):
         super().update_response(response)
         self.save()
+
+
+def _without_nul(value):
+    """The state with NUL characters removed: PostgreSQL's jsonb cannot store them, and no
+    person types one (text fields refuse them with a message; this covers the raw values
+    the wizard keeps for checkboxes and choices)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(v) for v in value]
+    return value

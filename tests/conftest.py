@@ -129,3 +129,11 @@ def db(db):
 
     if not Group.objects.filter(name="applicant").exists():
         _restore_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_marks(request):
+    """Tests marked django_db(transaction=True) get the reference data back too (see transactional_db above)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")

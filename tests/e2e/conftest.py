@@ -59,3 +59,14 @@ def axe_violations(page) -> list[dict]:
 def assert_accessible(page) -> None:
     violations = axe_violations(page)
     assert violations == [], f"axe-core found WCAG violations on {page.url}: {violations}"
+
+
+def in_both_languages(msgid: str, flags: int = 0):
+    """A pattern matching a catalogue message in French or in English (labels come from the catalogue)."""
+    import re
+
+    from django.utils.translation import gettext, override
+
+    with override("fr"):
+        french = gettext(msgid)
+    return re.compile(f"{re.escape(french)}|{re.escape(msgid)}", flags)

@@ -1,21 +1,19 @@
 """An advisor in a real browser: the supported draft, a comment on one question, the applicant's reply,
 resolving the thread; in French and in English, every page checked with axe-core."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from reviewers.models import Comment
 from reviewers.services import comment_add, support_request
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, in_both_languages
 from .test_applicant_journey import html_lang, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ADD = re.compile(r"Ajouter le commentaire|Add the comment")
-RESOLVE = re.compile(r"Marquer comme réglé|Mark as resolved")
+ADD = in_both_languages("Add the comment")
+RESOLVE = in_both_languages("Mark as resolved")
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

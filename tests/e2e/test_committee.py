@@ -14,14 +14,14 @@ from tests.workflow.steps import bring_to
 from workflow.engine import active_task
 from workflow.flows import ApplicationFlow
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, in_both_languages
 from .test_applicant_journey import html_lang, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DECLARE = re.compile(r"Enregistrer ma déclaration|Record my declaration", re.I)
-DRAFT = re.compile(r"Enregistrer comme brouillon|Save as a draft")
-SUBMIT = re.compile(r"Remettre mes notes|Soumettre mes notes|Submit my scores")
+DECLARE = in_both_languages("Record my declaration", re.I)
+DRAFT = in_both_languages("Save as a draft")
+SUBMIT = in_both_languages("Submit my scores")
 
 
 def _switch_to_english(page):

@@ -93,7 +93,7 @@ def test_it_filters_by_deadline_in_montreal_time(client, calls):
         {"territory": "mrc:999"},
         {"territory": "nowhere"},
         {"theme": "no-such-theme"},
-        {"population": "\x00"},
+        {"population": "nul\x00"},
         {"amount": "1e400"},
     ],
 )
@@ -104,6 +104,12 @@ def test_it_reports_bad_filters_and_ignores_them(client, calls, params):
     body = response.content.decode()
     assert 'role="alert"' in body
     assert len(titles(response)) == 4  # the bad filter is ignored
+
+
+def test_it_ignores_nul_characters_in_filters(client, calls):
+    response = client.get(URL, {"population": "\x00"})
+    assert response.status_code == 200
+    assert len(titles(response)) == 4
 
 
 def test_it_keeps_valid_filters_when_another_is_bad(client, calls):
