@@ -1,8 +1,9 @@
 """Data of bench/deadline.py, made through Guichet's services (run with the bench settings).
 
-`python -m bench._deadline_setup prepare N` creates N applicants, each in their own organisation with
-a complete draft to one open call, and prints one JSON object: the session cookie of each applicant
-(a signed-in browser), their draft, and how the browser saves (the autosave URL when it exists).
+`python -m bench._deadline_setup prepare N [SPARE]` creates N applicants (plus SPARE more, who only
+warm the server up before the clock starts), each in their own organisation with a complete draft to
+one open call, and prints one JSON object: the session cookie of each applicant (a signed-in browser),
+their draft, and how the browser saves (the autosave URL when it exists).
 
 `python -m bench._deadline_setup check FILE` reads what the load acknowledged (JSON) and prints
 what the database holds for each draft.
@@ -37,7 +38,7 @@ def _signed_in(user) -> str:
     return session.session_key
 
 
-def prepare(users: int) -> dict:
+def prepare(users: int, spare: int = 0) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TABLE IF NOT EXISTS {BASELINE_TABLE} (id bigserial PRIMARY KEY, user_id bigint NOT NULL,"
@@ -46,7 +47,7 @@ def prepare(users: int) -> dict:
     manager = f.make_user(email="manon@bench.example", role="fund_manager", full_name="Manon Bench")
     call = f.make_call(fund=f.make_fund(managers=[manager]), title="Appel du jour J", max_years=2)
     people = []
-    for i in range(users):
+    for i in range(users + spare):
         user = f.make_user(email=f"applicant{i}@bench.example", role="applicant", full_name=f"Applicant {i}")
         organisation = f.make_organisation(name=f"Organisme {i}", mrc_code=MRCS[i % len(MRCS)], admin=user)
         draft = f.make_draft(call=call, organisation=organisation, by=user)
@@ -58,7 +59,8 @@ def prepare(users: int) -> dict:
     except NoReverseMatch:
         autosave = False
     return {
-        "people": people,
+        "people": people[:users],
+        "warmup": people[users:],
         "autosave": autosave,
         "session_cookie": settings.SESSION_COOKIE_NAME,
         "csrf_cookie": settings.CSRF_COOKIE_NAME,
@@ -87,7 +89,7 @@ def check(pks: list[int]) -> dict:
 
 if __name__ == "__main__":
     if sys.argv[1] == "prepare":
-        print(json.dumps(prepare(int(sys.argv[2]))))
+        print(json.dumps(prepare(*(int(n) for n in sys.argv[2:4]))))
     else:
         with open(sys.argv[2]) as handle:
             print(json.dumps(check(json.load(handle))))

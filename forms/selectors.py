@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -30,12 +30,39 @@ def get_application_for_user(user: User, pk: int) -> Application:
     return application
 
 
+def _members_applications(user: User) -> QuerySet[Application]:
+    """Applications of the organisations `user` belongs to (an EXISTS on the membership: no duplicate rows)."""
+    return Application.objects.filter(
+        Exists(Membership.objects.filter(user_id=user.pk, organisation_id=OuterRef("organisation_id")))
+    )
+
+
 def get_application_for_member(user: User, pk: int) -> Application:
     """The application if `user` is a member of its organisation: 404 when hidden, 403 when only visible."""
+    if user.is_authenticated and user.is_active:
+        # The usual case, a member, in one query; anybody else gets the full check and its 404 or 403.
+        application = _members_applications(user).select_related("call__fund", "organisation").filter(pk=pk).first()
+        if application is not None:
+            return application
     application = get_application_for_user(user, pk)
     if not is_org_member(user, application):
         raise PermissionDenied
     return application
+
+
+def lock_draft_for_member(user: User, pk: int) -> Application | None:
+    """The application locked for update (its row only), with its call and the call's form settings,
+    if `user` is a member of its organisation; None otherwise (use get_application_for_member for the
+    404 or 403). Call it inside a transaction: the lock lasts until it ends."""
+    if not (user.is_authenticated and user.is_active):
+        return None
+    return (
+        _members_applications(user)
+        .select_related("call__form_settings")
+        .select_for_update(of=("self",))
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def application_list_for_user(*, user: User) -> QuerySet[Application]:

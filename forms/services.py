@@ -10,12 +10,17 @@ Callers can rely on this:
 - each save bumps `Application.version`, records who saved and when (`updated_by`,
   `updated_at`) and the step's last save (`StepSave`);
 - with `expected_version` (the version the caller's page was loaded at), a save of a step that
-  another member saved after that version raises `VersionConflict` and writes nothing.
+  another member saved after that version raises `VersionConflict` and writes nothing;
+- with `locked=True` the caller has read `application` with its row locked (select_for_update)
+  inside the transaction it still holds, and the save becomes part of that transaction instead of
+  reading the row again (forms.autosave does this to save in as few queries as it can).
 """
 
+from contextlib import nullcontext
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -132,9 +137,24 @@ def _lock_draft(application: Application) -> Application:
     return application
 
 
-def _begin(application: Application, *, step: str, expected_version: int | None) -> Application:
-    application = _lock_draft(application)
-    if expected_version is not None:
+def _saving(*, locked: bool):
+    """The transaction of a save: the caller's own when it already holds the row lock (see the module's docstring)."""
+    if locked:
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("locked=True needs the caller's transaction, which holds the lock")
+        return nullcontext()
+    return transaction.atomic()
+
+
+def _begin(application: Application, *, step: str, expected_version: int | None, locked: bool = False) -> Application:
+    if locked:
+        if application.status != Application.Status.DRAFT:
+            raise DraftLocked(application)
+    else:
+        application = _lock_draft(application)
+    # Every save writes the application's version and its step's StepSave together, so no step can
+    # have been saved after `expected_version` while the (locked, fresh) version is not above it.
+    if expected_version is not None and application.version > expected_version:
         saved = (
             StepSave.objects.filter(application=application, step=step, version__gt=expected_version)
             .select_related("saved_by")
@@ -154,21 +174,27 @@ def _finish(application: Application, *, step: str, by: User | None, fields: tup
     if step in application.copied_steps:
         application.copied_steps = [s for s in application.copied_steps if s != step]
     application.save(update_fields=[*fields, "version", "updated_at", "updated_by", "copied_steps"])
-    StepSave.objects.update_or_create(
-        application=application, step=step, defaults={"version": application.version, "saved_by": by, "saved_at": now}
-    )
+    # The application row is locked: nobody else writes this StepSave meanwhile.
+    values = {"version": application.version, "saved_by": by, "saved_at": now}
+    if not StepSave.objects.filter(application=application, step=step).update(**values):
+        StepSave.objects.create(application=application, step=step, **values)
     return application
 
 
 def _save_questions(application: Application, questions: dict[int, str] | None) -> None:
     if not questions:
         return
-    for question in CallQuestion.objects.filter(call_id=application.call_id, pk__in=questions.keys()):
-        QuestionAnswer.objects.update_or_create(
-            application=application,
-            question=question,
-            defaults={"text": questions[question.pk][: question.max_length]},
-        )
+    QuestionAnswer.objects.bulk_create(
+        [
+            QuestionAnswer(
+                application=application, question=question, text=questions[question.pk][: question.max_length]
+            )
+            for question in CallQuestion.objects.filter(call_id=application.call_id, pk__in=questions.keys())
+        ],
+        update_conflicts=True,
+        unique_fields=["application", "question"],
+        update_fields=["text"],
+    )
 
 
 def application_save_project(
@@ -180,10 +206,11 @@ def application_save_project(
     questions: dict[int, str] | None = None,
     by: User | None = None,
     expected_version: int | None = None,
+    locked: bool = False,
 ) -> Application:
     """Save the project step (title, summary, carried with partners, the call's questions of this step)."""
-    with transaction.atomic():
-        application = _begin(application, step="project", expected_version=expected_version)
+    with _saving(locked=locked):
+        application = _begin(application, step="project", expected_version=expected_version, locked=locked)
         fields = []
         for name, value in (("title", title), ("summary", summary), ("concerted", concerted)):
             if value is not None:
@@ -203,12 +230,13 @@ def application_save_budget(
     questions: dict[int, str] | None = None,
     by: User | None = None,
     expected_version: int | None = None,
+    locked: bool = False,
 ) -> Application:
     """Save the budget step: the amount asked per year (year 1 first), the expense budget lines
     ({label, year, amount}) and the other calls asked for co-funding ({call, amount}); each replaces
     what was there. Co-funding rows naming this call itself or a closed call are left out."""
-    with transaction.atomic():
-        application = _begin(application, step="budget", expected_version=expected_version)
+    with _saving(locked=locked):
+        application = _begin(application, step="budget", expected_version=expected_version, locked=locked)
         if amounts is not None:
             application.years.all().delete()
             BudgetYear.objects.bulk_create(
@@ -246,14 +274,15 @@ def application_save_partners(
     questions: dict[int, str] | None = None,
     by: User | None = None,
     expected_version: int | None = None,
+    locked: bool = False,
 ) -> Application:
     """Replace partners ({name, role}) and indicators ({name, unit, baseline, target[, targets]}).
 
     An indicator keeps its identity (and the reports about it) when its name is unchanged;
     `targets` ({year: value}), when given, replaces its yearly targets.
     """
-    with transaction.atomic():
-        application = _begin(application, step="partners", expected_version=expected_version)
+    with _saving(locked=locked):
+        application = _begin(application, step="partners", expected_version=expected_version, locked=locked)
         if partners is not None:
             application.partners.all().delete()
             Partner.objects.bulk_create(
@@ -261,27 +290,43 @@ def application_save_partners(
                 for i, p in enumerate(partners)
             )
         if indicators is not None:
-            existing = {ind.name: ind for ind in application.indicators.all()}
-            keep = []
-            for i, spec in enumerate(indicators):
-                indicator = existing.get(spec["name"]) or Indicator(application=application, name=spec["name"])
-                indicator.unit = spec["unit"]
-                indicator.baseline = spec.get("baseline") or Decimal("0")
-                indicator.target = spec["target"]
-                indicator.position = i
-                indicator.save()
-                keep.append(indicator.pk)
-                if spec.get("targets") is not None:
-                    indicator.targets.all().delete()
-                    IndicatorTarget.objects.bulk_create(
-                        IndicatorTarget(indicator=indicator, year=year, value=value)
-                        for year, value in sorted(spec["targets"].items())
-                        if value is not None
-                    )
-            application.indicators.exclude(pk__in=keep).delete()
+            _save_indicators(application, indicators)
         _save_questions(application, questions)
         application = _finish(application, step="partners", by=by)
     return application
+
+
+def _save_indicators(application: Application, indicators: list[dict]) -> None:
+    """Replace the indicators, in a fixed number of queries whatever their number."""
+    existing = {ind.name: ind for ind in application.indicators.all()}
+    changed: dict[int, Indicator] = {}  # an existing indicator named twice takes its last values
+    created: list[Indicator] = []
+    targets: list[tuple[Indicator, dict]] = []
+    for i, spec in enumerate(indicators):
+        indicator = existing.get(spec["name"]) or Indicator(application=application, name=spec["name"])
+        indicator.unit = spec["unit"]
+        indicator.baseline = spec.get("baseline") or Decimal("0")
+        indicator.target = spec["target"]
+        indicator.position = i
+        if indicator.pk is None:
+            created.append(indicator)
+        else:
+            changed[indicator.pk] = indicator
+        if spec.get("targets") is not None:
+            targets.append((indicator, spec["targets"]))
+    Indicator.objects.bulk_update(changed.values(), ["unit", "baseline", "target", "position"])
+    Indicator.objects.bulk_create(created)
+    application.indicators.exclude(pk__in=[*changed, *(ind.pk for ind in created)]).delete()
+    if targets:
+        # As when each indicator replaced its own targets in turn: the last ones given win.
+        latest = {id(indicator): (indicator, values) for indicator, values in targets}
+        IndicatorTarget.objects.filter(indicator__in=[ind.pk for ind, _values in latest.values()]).delete()
+        IndicatorTarget.objects.bulk_create(
+            IndicatorTarget(indicator=indicator, year=year, value=value)
+            for indicator, values in latest.values()
+            for year, value in sorted(values.items())
+            if value is not None
+        )
 
 
 def application_save_sustainability(
@@ -292,21 +337,31 @@ def application_save_sustainability(
     questions: dict[int, str] | None = None,
     by: User | None = None,
     expected_version: int | None = None,
+    locked: bool = False,
 ) -> Application:
     """Save the pérennité plan and the checklist answers ({item_pk: (checked, justification)})."""
-    with transaction.atomic():
-        application = _begin(application, step="sustainability", expected_version=expected_version)
+    with _saving(locked=locked):
+        application = _begin(application, step="sustainability", expected_version=expected_version, locked=locked)
         fields = ()
         if sustainability_plan is not None:
             application.sustainability_plan = sustainability_plan
             fields = ("sustainability_plan",)
         if answers:
-            items = ChecklistItem.objects.filter(criterion__call=application.call, pk__in=answers.keys())
-            for item in items:
-                checked, justification = answers[item.pk]
-                ChecklistAnswer.objects.update_or_create(
-                    application=application, item=item, defaults={"checked": checked, "justification": justification}
-                )
+            items = ChecklistItem.objects.filter(criterion__call_id=application.call_id, pk__in=answers.keys())
+            ChecklistAnswer.objects.bulk_create(
+                [
+                    ChecklistAnswer(
+                        application=application,
+                        item=item,
+                        checked=answers[item.pk][0],
+                        justification=answers[item.pk][1],
+                    )
+                    for item in items
+                ],
+                update_conflicts=True,
+                unique_fields=["application", "item"],
+                update_fields=["checked", "justification"],
+            )
         _save_questions(application, questions)
         application = _finish(application, step="sustainability", by=by, fields=fields)
     return application
@@ -391,17 +446,24 @@ def missing_items(application: Application) -> list[str]:
         missing.append("budget_above_max")
     elif sum(y.amount for y in years) < application.call.min_amount:
         missing.append("budget_below_min")
-    if not application.indicators.exists():
+    has = Application.objects.values(
+        has_indicators=Exists(Indicator.objects.filter(application_id=OuterRef("pk"))),
+        has_partners=Exists(Partner.objects.filter(application_id=OuterRef("pk"))),
+    ).get(pk=application.pk)
+    if not has["has_indicators"]:
         missing.append("indicators")
-    if application.concerted and form_settings(application.call).partners_enabled and not application.partners.exists():
+    if application.concerted and not has["has_partners"] and form_settings(application.call).partners_enabled:
         missing.append("partners")
     if not application.sustainability_plan.strip():
         missing.append("sustainability")
     for answer in application.checklist_answers.filter(checked=True, justification=""):
         missing.append(f"justification_{answer.item_id}")
-    answered = {a.question_id for a in application.question_answers.all() if a.text.strip()}
-    for question in CallQuestion.objects.filter(call_id=application.call_id, required=True):
-        if question.pk not in answered:
+    answers = QuestionAnswer.objects.filter(application_id=application.pk, question_id=OuterRef("pk"))
+    required = CallQuestion.objects.filter(call_id=application.call_id, required=True).annotate(
+        answer=Subquery(answers.values("text")[:1])
+    )
+    for question in required:
+        if not (question.answer or "").strip():
             missing.append(f"question_{question.pk}")
     return missing
 

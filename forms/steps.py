@@ -61,6 +61,10 @@ def time_of(moment) -> str:
     return formats.time_format(timezone.localtime(moment), "TIME_FORMAT")
 
 
+def _sends(parts: set[str] | None, prefix: str) -> bool:
+    return parts is None or any(part.startswith(prefix) for part in parts)
+
+
 @dataclass
 class SaveResult:
     application: Application
@@ -69,11 +73,22 @@ class SaveResult:
     errors: dict = field(default_factory=dict)
 
 
-class StepForms:
-    """Builds and saves the step forms of one application."""
+def sent_parts(step: str, data) -> set[str]:
+    """The step's fields and formsets a request carries: "title", "year_2", "lines", "question_7"..."""
+    own = f"{step}-"
+    return {key[len(own) :].split("-", 1)[0] for key in data if key.startswith(own)}
 
-    def __init__(self, application: Application):
+
+class StepForms:
+    """Builds and saves the step forms of one application.
+
+    `locked`: the application was read with its row locked in the transaction the caller holds
+    (forms.autosave); saves then run in that transaction without reading the row again.
+    """
+
+    def __init__(self, application: Application, *, locked: bool = False):
         self.application = application
+        self.locked = locked
         self.settings = form_settings(application.call)
         self._questions = None
         self._items = None
@@ -95,11 +110,15 @@ class StepForms:
     def form_class(self, step: str):
         return dict(ALL_STEPS)[step]
 
-    def kwargs(self, step: str) -> dict:
+    def kwargs(self, step: str, parts: set[str] | None = None) -> dict:
+        """The form's arguments; with `parts` (see sent_parts), only what those parts need:
+        a part the request does not carry is neither validated nor saved, so it needs no query."""
         application, settings = self.application, self.settings
-        kwargs = {"questions": self.questions(step)}
+        kwargs = {"questions": self.questions(step) if _sends(parts, "question_") else []}
         if step == "budget":
-            calls = cofunding_calls(application=application) if settings.cofunding_enabled else None
+            calls = None
+            if settings.cofunding_enabled and (parts is None or "cofunding" in parts):
+                calls = cofunding_calls(application=application)
             kwargs.update(call=application.call, settings=settings, cofunding_calls=calls)
         elif step == "partners":
             kwargs.update(
@@ -108,28 +127,33 @@ class StepForms:
                 target_years=application.call.max_years if settings.yearly_targets_enabled else 0,
             )
         elif step == "sustainability":
-            kwargs.update(items=self.checklist_items())
+            items = _sends(parts, "item_") or _sends(parts, "justification_")
+            kwargs.update(items=self.checklist_items() if items else [])
         return kwargs
 
-    def initial(self, step: str) -> dict:
-        """What the database holds for the step, as the form's initial values."""
+    def initial(self, step: str, parts: set[str] | None = None) -> dict:
+        """What the database holds for the step, as the form's initial values (with `parts`, for those only)."""
         application = self.application
         initial: dict = {}
         if step == "project":
             initial = {"title": application.title, "summary": application.summary, "concerted": application.concerted}
         elif step == "budget":
-            initial = {f"year_{y.year}": y.amount for y in application.years.all()}
-            initial["lines"] = [
-                {"label": line.label, "year": line.year, "amount": line.amount}
-                for line in application.budget_lines.all()
-            ]
-            initial["cofunding"] = [
-                {"call": c.call_id, "amount": c.amount} for c in application.cofunding_requests.all()
-            ]
+            if _sends(parts, "year_"):
+                initial = {f"year_{y.year}": y.amount for y in application.years.all()}
+            if parts is None or "lines" in parts:
+                initial["lines"] = [
+                    {"label": line.label, "year": line.year, "amount": line.amount}
+                    for line in application.budget_lines.all()
+                ]
+            if parts is None or "cofunding" in parts:
+                initial["cofunding"] = [
+                    {"call": c.call_id, "amount": c.amount} for c in application.cofunding_requests.all()
+                ]
         elif step == "partners":
-            initial = {
-                "partners": [{"name": p.name, "role": p.role} for p in application.partners.all()],
-                "indicators": [
+            if parts is None or "partners" in parts:
+                initial["partners"] = [{"name": p.name, "role": p.role} for p in application.partners.all()]
+            if parts is None or "indicators" in parts:
+                initial["indicators"] = [
                     {
                         "name": i.name,
                         "unit": i.unit,
@@ -138,23 +162,25 @@ class StepForms:
                         **{f"target_{t.year}": t.value for t in i.targets.all()},
                     }
                     for i in application.indicators.prefetch_related("targets")
-                ],
-            }
+                ]
         elif step == "sustainability":
             initial = {"sustainability_plan": application.sustainability_plan}
-            for answer in application.checklist_answers.all():
-                initial[f"item_{answer.item_id}"] = answer.checked
-                initial[f"justification_{answer.item_id}"] = answer.justification
-        questions = self.questions(step)
+            if _sends(parts, "item_") or _sends(parts, "justification_"):
+                for answer in application.checklist_answers.all():
+                    initial[f"item_{answer.item_id}"] = answer.checked
+                    initial[f"justification_{answer.item_id}"] = answer.justification
+        questions = self.questions(step) if _sends(parts, "question_") else []
         if questions:
             texts = dict(application.question_answers.filter(question__in=questions).values_list("question_id", "text"))
             for question in questions:
                 initial[f"question_{question.pk}"] = texts.get(question.pk, "")
         return initial
 
-    def build(self, step: str, data=None, files=None):
+    def build(self, step: str, data=None, files=None, *, only_sent: bool = False):
+        """The step's form; `only_sent` (autosave) builds only the parts `data` carries."""
+        parts = sent_parts(step, data) if only_sent and data is not None else None
         return self.form_class(step)(
-            data=data, files=files, prefix=step, initial=self.initial(step), **self.kwargs(step)
+            data=data, files=files, prefix=step, initial=self.initial(step, parts), **self.kwargs(step, parts)
         )
 
     def save(self, step: str, form, *, partial: bool, by: User, expected_version: int | None) -> SaveResult:
@@ -168,7 +194,9 @@ class StepForms:
             return SaveResult(self.application, errors=errors)
         kwargs = form.save_kwargs(present)
         try:
-            application = service(application=self.application, by=by, expected_version=expected_version, **kwargs)
+            application = service(
+                application=self.application, by=by, expected_version=expected_version, locked=self.locked, **kwargs
+            )
         except services.VersionConflict as exc:
             saved = exc.saved
             return SaveResult(

@@ -1,0 +1,146 @@
+"""Autosave runs on every pause in typing (bench/deadline.py): its queries are few and do not grow with rows.
+
+Counts are taken inside the test's transaction, so the autosave's own transaction shows as a
+SAVEPOINT and its RELEASE (BEGIN and COMMIT on a real request).
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from forms import services
+from forms.models import Application
+from tests import factories as f
+
+from .conftest import formset
+
+pytestmark = pytest.mark.django_db
+
+# session, user, the application locked with its call, its form settings and the membership check,
+# UPDATE application, UPDATE step save; plus SAVEPOINT and RELEASE.
+PROJECT_QUERIES = 7
+
+
+def autosave(client, application, step, data):
+    return client.post(reverse("forms:autosave", args=[application.pk, step]), {"version": application.version, **data})
+
+
+def count(client, application, step, data) -> int:
+    application.refresh_from_db()
+    with CaptureQueriesContext(connection) as queries:
+        response = autosave(client, application, step, data)
+    assert response.status_code == 200 and response.json()["saved"] is True, response.content
+    return len(queries)
+
+
+def with_rows(draft, rows: int):
+    services.application_save_partners(
+        application=draft,
+        partners=[{"name": f"Partenaire {i}", "role": "Accueil"} for i in range(rows)],
+        indicators=[
+            {"name": f"Indicateur {i}", "unit": "familles", "baseline": 0, "target": 40, "targets": {1: 10, 2: 40}}
+            for i in range(rows)
+        ],
+    )
+    services.application_save_budget(
+        application=draft,
+        amounts=[Decimal("20000"), Decimal("15000")],
+        lines=[{"label": f"Ligne {i}", "year": 1, "amount": Decimal("100")} for i in range(rows)],
+    )
+    return draft
+
+
+def partners_data(rows: int, version: int) -> dict:
+    partners = [{"name": f"Partenaire {i}", "role": f"Rôle {version}"} for i in range(rows)]
+    indicators = [
+        {"name": f"Indicateur {i}", "unit": "familles", "baseline": "0", "target": str(40 + version), "target_1": "10"}
+        for i in range(rows)
+    ]
+    return {
+        **formset("partners-partners", partners, initial=rows),
+        **formset("partners-indicators", indicators, initial=rows),
+    }
+
+
+@pytest.mark.parametrize(
+    "step,data,most",
+    [
+        ("project", {"project-title": "Nouveau titre", "project-summary": "Nouveau résumé."}, PROJECT_QUERIES),
+        # + the saved years (the typed ones are compared with them), DELETE and INSERT of the years
+        ("budget", {"budget-year_1": "19000", "budget-year_2": "9000"}, PROJECT_QUERIES + 3),
+        ("sustainability", {"sustainability-sustainability_plan": "Vente de repas."}, PROJECT_QUERIES),
+    ],
+)
+def test_it_autosaves_a_step_in_a_few_queries(
+    client, draft, applicant, django_assert_max_num_queries, step, data, most
+):
+    client.force_login(applicant)
+    draft.refresh_from_db()
+    with django_assert_max_num_queries(most):
+        response = autosave(client, draft, step, data)
+    assert response.status_code == 200 and response.json()["saved"] is True
+
+
+def test_it_reads_only_the_parts_that_were_sent(client, draft, applicant, call):
+    """The call's questions, checklist and other parts cost nothing when the browser did not send them."""
+    question = services.call_question_ensure(call=call, label="Pourquoi maintenant ?", step="project")
+    client.force_login(applicant)
+    plain = count(client, draft, "project", {"project-summary": "Un résumé."})
+    assert plain == PROJECT_QUERIES
+    # Sending the question: the call's questions and the saved answer are read, the service checks
+    # the question is the call's, and the answer is written (one upsert).
+    answered = count(client, draft, "project", {f"project-question_{question.pk}": "Parce que."})
+    assert answered == PROJECT_QUERIES + 4
+    assert draft.question_answers.get(question=question).text == "Parce que."
+
+
+def test_its_queries_do_not_grow_with_the_rows(client, call, organisation, applicant):
+    client.force_login(applicant)
+    counts = {}
+    for rows in (2, 8):
+        draft = with_rows(f.make_draft(call=call, organisation=organisation, by=applicant), rows)
+        counts[rows] = {
+            "project": count(client, draft, "project", {"project-summary": f"Résumé {rows}."}),
+            "budget": count(client, draft, "budget", {"budget-year_1": "21000"}),
+            "partners": count(client, draft, "partners", partners_data(rows, rows)),
+        }
+        draft.refresh_from_db()
+        assert [p.role for p in draft.partners.all()] == [f"Rôle {rows}"] * rows
+        assert [(i.target, [t.value for t in i.targets.all()]) for i in draft.indicators.all()] == [
+            (Decimal(40 + rows), [Decimal("10")])
+        ] * rows
+        assert draft.budget_lines.count() == rows  # not sent: untouched
+    assert counts[2] == counts[8]
+    assert counts[8]["project"] == PROJECT_QUERIES
+
+
+def test_an_indicator_keeps_its_identity_when_the_rows_are_saved_at_once(draft):
+    before = {i.name: i.pk for i in draft.indicators.all()}
+    services.application_save_partners(
+        application=draft,
+        indicators=[
+            {"name": "Nouveau", "unit": "repas", "target": 10, "targets": {1: 5}},
+            {"name": "Familles rejointes", "unit": "familles", "target": 50, "targets": {1: 20, 2: 50}},
+        ],
+    )
+    after = {i.name: i for i in draft.indicators.all()}
+    assert list(after) == ["Nouveau", "Familles rejointes"]
+    assert after["Familles rejointes"].pk == before["Familles rejointes"]
+    assert [(t.year, t.value) for t in after["Familles rejointes"].targets.all()] == [(1, 20), (2, 50)]
+    assert [(t.year, t.value) for t in after["Nouveau"].targets.all()] == [(1, 5)]
+
+
+def test_what_is_missing_is_read_in_a_few_queries(call, organisation, applicant, django_assert_max_num_queries):
+    counts = []
+    for rows in (2, 8):
+        draft = Application.objects.select_related("call").get(
+            pk=with_rows(f.make_draft(call=call, organisation=organisation, by=applicant), rows).pk
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert services.missing_items(draft) == []
+        counts.append(len(queries))
+    # years, indicators and partners, unjustified checklist items, unanswered required questions
+    assert counts == [4, 4]
