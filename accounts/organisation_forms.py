@@ -6,6 +6,8 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from config import fields as safe_fields
+
 from .models import Contact, Mrc, Organisation, Population, User
 from .validators import normalise_neq, normalise_postal_code, validate_neq
 
@@ -26,14 +28,14 @@ class OrganisationForm(forms.ModelForm):
         help_text=_("10 digits, as on your documents from the Registraire des entreprises."),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    mrcs_served = forms.ModelMultipleChoiceField(
+    mrcs_served = safe_fields.ModelMultipleChoiceField(
         label=_("Territory served (MRC)"),
         queryset=Mrc.objects.select_related("region").order_by("region__code", "name"),
         to_field_name="code",
         required=False,
         help_text=_("Every MRC where you offer services. Leave empty if you serve only your head office's MRC."),
     )
-    populations = forms.ModelMultipleChoiceField(
+    populations = safe_fields.ModelMultipleChoiceField(
         label=_("Populations served"),
         queryset=Population.objects.all(),
         to_field_name="code",

@@ -159,6 +159,7 @@ CELERY_BEAT_SCHEDULE = {
     "report-reminders": {"task": "reporting.tasks.send_report_reminders", "schedule": crontab(hour=8, minute=0)},
 }
 
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

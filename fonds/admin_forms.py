@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Mrc, Organisation, Population, Region
+from config import fields as safe_fields
 
 from .models import EligibilityRule
 
@@ -19,14 +20,14 @@ class EligibilityRuleForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("For « legal form is one of »."),
     )
-    regions = forms.ModelMultipleChoiceField(
+    regions = safe_fields.ModelMultipleChoiceField(
         label=_("Regions"),
         queryset=Region.objects.all(),
         required=False,
         help_text=_("For « territory »: leave regions and MRC empty to use the call's territory."),
     )
-    mrcs = forms.ModelMultipleChoiceField(label=_("MRC"), queryset=Mrc.objects.all(), required=False)
-    populations = forms.ModelMultipleChoiceField(
+    mrcs = safe_fields.ModelMultipleChoiceField(label=_("MRC"), queryset=Mrc.objects.all(), required=False)
+    populations = safe_fields.ModelMultipleChoiceField(
         label=_("Populations"),
         queryset=Population.objects.all(),
         required=False,

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Mrc, Organisation, Population, Region
+from config import fields as safe_fields
 
 from . import eligibility as e
 from .models import Theme
@@ -26,14 +27,14 @@ def territory_choices() -> list:
 
 class CatalogueFilterForm(forms.Form):
     territory = forms.ChoiceField(label=_("Territory"), required=False)
-    theme = forms.ModelChoiceField(
+    theme = safe_fields.ModelChoiceField(
         label=_("Theme"),
         queryset=Theme.objects.all(),
         to_field_name="code",
         required=False,
         empty_label=_("All themes"),
     )
-    population = forms.ModelChoiceField(
+    population = safe_fields.ModelChoiceField(
         label=_("Population"),
         queryset=Population.objects.all(),
         to_field_name="code",
@@ -107,7 +108,7 @@ class OrientationForm(forms.Form):
         choices=[("", _("I do not know yet"))] + list(Organisation.LegalForm.choices),
     )
     mrcs = forms.MultipleChoiceField(label=_("Territory served (MRC)"), required=False)
-    populations = forms.ModelMultipleChoiceField(
+    populations = safe_fields.ModelMultipleChoiceField(
         label=_("People your project serves"),
         queryset=Population.objects.all(),
         to_field_name="code",

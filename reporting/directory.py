@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Mrc, Region
+from config import fields as safe_fields
 from fonds.models import Call
 from forms.models import Application
 
@@ -60,14 +61,14 @@ class DirectoryFilter(forms.Form):
     q = forms.CharField(
         label=_("Words"), required=False, max_length=100, widget=forms.TextInput(attrs={"type": "search"})
     )
-    region = forms.ModelChoiceField(
+    region = safe_fields.ModelChoiceField(
         queryset=Region.objects.order_by("code"),
         required=False,
         label=_("Region"),
         empty_label=_("Every region"),
         to_field_name="code",
     )
-    mrc = forms.ModelChoiceField(
+    mrc = safe_fields.ModelChoiceField(
         queryset=Mrc.objects.order_by("name"),
         required=False,
         label=_("MRC"),
@@ -80,7 +81,7 @@ class DirectoryFilter(forms.Form):
         labels = {"theme": (_("Theme"), _("Every theme")), "population": (_("Population"), _("Every population"))}
         for name, (model, _lookups) in vocabulary_fields().items():
             label, empty = labels[name]
-            self.fields[name] = forms.ModelChoiceField(
+            self.fields[name] = safe_fields.ModelChoiceField(
                 queryset=model.objects.all(), required=False, label=label, empty_label=empty, to_field_name="code"
             )
 

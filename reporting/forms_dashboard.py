@@ -3,14 +3,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config import fields as safe_fields
 from fonds.models import Call
 
 
 class DashboardFilter(forms.Form):
     """Fund, call and year; a value the funder may not see is an error and the filter is left out."""
 
-    fund = forms.ModelChoiceField(queryset=None, required=False, label=_("Fund"), empty_label=_("Every fund"))
-    call = forms.ModelChoiceField(
+    fund = safe_fields.ModelChoiceField(queryset=None, required=False, label=_("Fund"), empty_label=_("Every fund"))
+    call = safe_fields.ModelChoiceField(
         queryset=None, required=False, label=_("Call for projects"), empty_label=_("Every call")
     )
     year = forms.TypedChoiceField(choices=(), coerce=int, required=False, empty_value=None, label=_("Year"))
@@ -30,7 +31,7 @@ class DashboardFilter(forms.Form):
 
 
 class TargetChangeForm(forms.Form):
-    indicator = forms.ModelChoiceField(queryset=None, label=_("Indicator"))
+    indicator = safe_fields.ModelChoiceField(queryset=None, label=_("Indicator"))
     year = forms.TypedChoiceField(choices=(), coerce=int, label=_("Funded year"))
     proposed_value = forms.DecimalField(
         label=_("New target"),

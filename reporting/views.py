@@ -140,6 +140,8 @@ def fund_xlsx(request, fund_pk: int):
         year = int(request.GET["year"]) if request.GET.get("year") else None
     except ValueError:
         raise Http404 from None
+    if year is not None and not 1900 <= year <= 2200:
+        raise Http404
     language = translation.get_language()
     data = fund_workbook(fund=fund, year=year, language=language)
     prefix = FILENAME_PREFIX.get(language[:2], FILENAME_PREFIX["en"])

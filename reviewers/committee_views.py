@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -92,8 +92,8 @@ def declare(request, call_pk: int):
         else:
             messages.success(request, _("Your declaration was recorded."))
             target = request.POST.get("next", "")
-            if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-                return redirect(target)
+            if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                return HttpResponseRedirect(target)
             return redirect("reviewers:committee_home")
     context = {
         "call": call,

@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config import fields as safe_fields
+
 from .models import QUESTIONS, Section
 
 
@@ -50,7 +52,7 @@ class ReplyForm(forms.Form):
         return body
 
 
-class AdvisorChoiceField(forms.ModelChoiceField):
+class AdvisorChoiceField(safe_fields.ModelChoiceField):
     loads: dict[int, int] = {}
 
     def label_from_instance(self, obj) -> str:

@@ -7,18 +7,19 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Mrc, Region, User
+from config import fields as safe_fields
 
 from .task_forms import LEVELS
 
 
 class AdvisorRuleForm(forms.Form):
-    regions = forms.ModelMultipleChoiceField(
+    regions = safe_fields.ModelMultipleChoiceField(
         label=_("Regions served"),
         queryset=Region.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    mrcs = forms.ModelMultipleChoiceField(
+    mrcs = safe_fields.ModelMultipleChoiceField(
         label=_("MRCs served"),
         queryset=Mrc.objects.select_related("region"),
         required=False,
@@ -32,7 +33,7 @@ class AdvisorRuleForm(forms.Form):
 
 
 class CommitteeForm(forms.Form):
-    chair = forms.ModelChoiceField(label=_("Chair"), queryset=User.objects.none(), required=False)
+    chair = safe_fields.ModelChoiceField(label=_("Chair"), queryset=User.objects.none(), required=False)
     comment_threshold = forms.IntegerField(
         label=_("Comment required at or under this score"),
         min_value=0,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from config import fields as safe_fields
 
 LEVELS = [
     _("not addressed"),
@@ -33,7 +34,7 @@ def member_label(user: User, load: int | None) -> str:
     }
 
 
-class ReviewerChoiceField(forms.ModelMultipleChoiceField):
+class ReviewerChoiceField(safe_fields.ModelMultipleChoiceField):
     loads: dict[int, int] = {}
 
     def label_from_instance(self, obj: User) -> str:

@@ -145,6 +145,11 @@ def world(
     }
     s = scenario.build(users, organisation=organisation, call=call)
     s.export = export_request(fund=call.fund, by=funder_user, language="fr")
+    # The committee members have declared their conflicts (none): allowed pages must really open.
+    from reviewers.services import conflicts_declare
+
+    for member in (reviewer1, reviewer2):
+        conflicts_declare(call=call, member=member)
     return s
 
 
@@ -155,6 +160,8 @@ def _outcome(response) -> str:
         location = response["Location"]
         if location.startswith(reverse("accounts:login")) or location.startswith("/admin/login/"):
             return "login"
+        if "/conflicts/" in location:
+            return "gate"  # sent to the conflict-of-interest declaration: not in yet
         return "ok"
     if response.status_code == 200:
         return "ok"
