@@ -31,6 +31,8 @@ from forms.services import (
     application_save_sustainability,
     wizard_state_save,
 )
+from reporting import services as reporting_services
+from reviewers import services as reviewer_services
 from workflow import services as flow
 from workflow.engine import active_task
 from workflow.flows import ApplicationFlow
@@ -193,7 +195,7 @@ def _review(application: Application, spec: ApplicationSpec, people: dict[str, U
     )
     if spec.stage == "eligible":
         return
-    flow.reviewers_assign(
+    reviewer_services.reviewers_assign(
         task=_task(application, ApplicationFlow.assign_reviewers),
         by=manager,
         reviewers=[people[k] for k in COMMITTEE],
@@ -201,7 +203,7 @@ def _review(application: Application, spec: ApplicationSpec, people: dict[str, U
     criteria = list(application.call.criteria.order_by("position", "pk"))
     for reviewer_key, values in spec.scores.items():
         reviewer = people[reviewer_key]
-        flow.score_submit(
+        reviewer_services.score_submit(
             task=_task(application, ApplicationFlow.score, owner=reviewer),
             by=reviewer,
             values={c.pk: (v, SCORE_COMMENTS[v]) for c, v in zip(criteria, values, strict=True)},
@@ -217,7 +219,7 @@ def _signed_on(call: Call) -> date:
 def _decide_and_fund(application: Application, spec: ApplicationSpec, people: dict[str, User]) -> None:
     manager, applicant = people["manager"], application.created_by
     if spec.stage == "declined":
-        flow.decision_record(
+        reviewer_services.decision_record(
             task=_task(application, ApplicationFlow.decide),
             by=manager,
             decision="declined",
@@ -226,13 +228,13 @@ def _decide_and_fund(application: Application, spec: ApplicationSpec, people: di
             "de nouveau avec un partenaire scolaire.",
         )
         return
-    flow.decision_record(
+    reviewer_services.decision_record(
         task=_task(application, ApplicationFlow.decide),
         by=manager,
         decision="approved",
         reasons="Besoin bien documenté, partenaires engagés et plan de pérennité crédible.",
     )
-    flow.agreement_create(
+    reporting_services.agreement_create(
         task=_task(application, ApplicationFlow.agreement),
         by=manager,
         amounts=[Decimal(a) for a in spec.amounts],
@@ -240,7 +242,7 @@ def _decide_and_fund(application: Application, spec: ApplicationSpec, people: di
         conditions="Versement de 80 % à la signature et de 20 % à l'approbation de chaque rapport annuel.",
     )
     indicators = list(application.indicators.order_by("position", "pk"))
-    flow.report_submit(
+    reporting_services.report_submit(
         task=_task(application, ApplicationFlow.report),
         by=applicant,
         narrative="Quarante-huit après-midis de répit ont eu lieu. Les proches aidants disent avoir retrouvé "
@@ -249,7 +251,7 @@ def _decide_and_fund(application: Application, spec: ApplicationSpec, people: di
         "campagne de dons a recueilli 6 200 $.",
         results={i.pk: (Decimal(v), "") for i, v in zip(indicators, spec.report_actuals, strict=True)},
     )
-    flow.report_approve(task=_task(application, ApplicationFlow.review_report), by=manager)
+    reporting_services.report_approve(task=_task(application, ApplicationFlow.review_report), by=manager)
 
 
 def application_load(
@@ -268,12 +270,12 @@ def application_load(
     application = _fill(application, spec)
     if spec.stage == "advised":
         _wizard_at(application, "sustainability")
-        request = flow.support_request(
+        request = reviewer_services.support_request(
             application=application,
             by=applicant,
             message="Pourriez-vous relire notre plan de pérennité? C'est notre première demande à la Fondation.",
         )
-        flow.comment_add(
+        reviewer_services.comment_add(
             application=application,
             by=request.advisor,
             section="sustainability",

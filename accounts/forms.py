@@ -117,19 +117,13 @@ def _count_mail_request(*, scope: str, email: str, ip: str) -> int:
     return minutes
 
 
-class SignupForm(forms.Form):
-    """A new applicant account. The e-mail is not checked for duplicates here: the form must not reveal it."""
+class NewAccountForm(forms.Form):
+    """Name, password twice and language of a new account. Subclasses say which e-mail it will have."""
 
     full_name = forms.CharField(
         label=_("Full name"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    email = forms.EmailField(
-        label=_("E-mail address"),
-        max_length=254,
-        help_text=_("You will sign in with this address. We send a confirmation link to it."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password1 = forms.CharField(
         label=_("Password"),
@@ -149,15 +143,11 @@ class SignupForm(forms.Form):
         help_text=_("Pages and e-mails are shown in this language."),
     )
 
-    def __init__(self, *args, request: HttpRequest | None = None, **kwargs):
-        self.request = request
-        super().__init__(*args, **kwargs)
+    def account_email(self) -> str:
+        raise NotImplementedError
 
     def clean_full_name(self) -> str:
         return self.cleaned_data["full_name"].strip()
-
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()
@@ -165,12 +155,38 @@ class SignupForm(forms.Form):
         if password1 and password2 and password1 != password2:
             self.add_error("password2", ValidationError(_("The two passwords differ."), code="password_mismatch"))
         elif password1:
-            # Compared with the name and e-mail typed (UserAttributeSimilarityValidator).
-            candidate = User(email=cleaned.get("email") or "", full_name=cleaned.get("full_name") or "")
+            # Compared with the name and e-mail of the account (UserAttributeSimilarityValidator).
+            candidate = User(email=self.account_email(), full_name=cleaned.get("full_name") or "")
             try:
                 password_validation.validate_password(password1, candidate)
             except ValidationError as error:
                 self.add_error("password1", error)
+        return cleaned
+
+
+class SignupForm(NewAccountForm):
+    """A new applicant account. The e-mail is not checked for duplicates here: the form must not reveal it."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("You will sign in with this address. We send a confirmation link to it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    field_order = ["full_name", "email", "password1", "password2", "language"]
+
+    def __init__(self, *args, request: HttpRequest | None = None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def account_email(self) -> str:
+        return self.cleaned_data.get("email") or ""
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
         if not self.errors:
             ip = throttle.client_ip(self.request) if self.request else ""
             minutes = _count_mail_request(scope="signup", email=cleaned["email"], ip=ip)

@@ -2,13 +2,12 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from config import fields as safe_fields
 
-from .models import Contact, Mrc, Organisation, Population, User
+from .forms import NewAccountForm
+from .models import Contact, Mrc, Organisation, Population
 from .validators import normalise_neq, normalise_postal_code, validate_neq
 
 
@@ -144,46 +143,12 @@ class InvitationForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
 
-class InvitationSignupForm(forms.Form):
+class InvitationSignupForm(NewAccountForm):
     """The account of an invited person: the address is the invited one, so no confirmation e-mail is needed."""
-
-    full_name = forms.CharField(
-        label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
-    )
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label=_("Password (again)"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Type the same password, to check it."),
-    )
-    language = forms.ChoiceField(
-        label=_("Preferred language"),
-        choices=settings.LANGUAGES,
-        help_text=_("Pages and e-mails are shown in this language."),
-    )
 
     def __init__(self, *args, email: str, **kwargs):
         self.email = email
         super().__init__(*args, **kwargs)
 
-    def clean_full_name(self) -> str:
-        return self.cleaned_data["full_name"].strip()
-
-    def clean(self):
-        cleaned = super().clean()
-        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", ValidationError(_("The two passwords differ."), code="password_mismatch"))
-        elif password1:
-            candidate = User(email=self.email, full_name=cleaned.get("full_name") or "")
-            try:
-                password_validation.validate_password(password1, candidate)
-            except ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned
+    def account_email(self) -> str:
+        return self.email

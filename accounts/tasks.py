@@ -87,7 +87,6 @@ def send_invitation(invitation_pk: int) -> bool:
         "link": invitation_link(invitation),
         "site_url": settings.SITE_URL,
     }
-    # Not named *_subject.txt: the workflow's outbox treats those as application notifications.
     with translation.override(invitation.language or settings.LANGUAGE_CODE):
         subject = "".join(render_to_string("emails/invitation_subject.txt", context).splitlines()).strip()
         body = render_to_string("emails/invitation.txt", context)

@@ -108,3 +108,25 @@ def human_size(size: int) -> str:
     if size >= 1024:
         return _("%(size)s kB") % {"size": number_format(round(size / 1024))}
     return _("%(size)s bytes") % {"size": size}
+
+
+def check_upload(uploaded, *, limit: int) -> str:
+    """The accepted kind (a key of KINDS) of an uploaded file, or ValidationError saying why it is refused."""
+    from django.core.exceptions import ValidationError
+
+    if not uploaded.size:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if uploaded.size > limit:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": human_size(uploaded.size), "limit": human_size(limit)},
+            code="too_large",
+        )
+    sniffed = sniff(uploaded)
+    if sniffed.kind is None:
+        raise ValidationError(
+            _("This file is a %(what)s, but only these are accepted: %(accepted)s.")
+            % {"what": sniffed.description, "accepted": accepted_list()},
+            code="type",
+        )
+    return sniffed.kind

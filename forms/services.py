@@ -375,21 +375,14 @@ def attachment_add(
     Raises AttachmentRefused (nothing stored) with a message saying what the file is and what is accepted.
     """
     from django.conf import settings
+    from django.core.exceptions import ValidationError
 
-    from .filetypes import accepted_list, human_size, sniff
+    from .filetypes import check_upload
 
-    limit = settings.ATTACHMENT_MAX_BYTES
-    if uploaded.size > limit:
-        raise AttachmentRefused(
-            _("The file is %(size)s; the limit is %(limit)s.")
-            % {"size": human_size(uploaded.size), "limit": human_size(limit)}
-        )
-    sniffed = sniff(uploaded)
-    if sniffed.kind is None:
-        raise AttachmentRefused(
-            _("This file is a %(what)s, but only these are accepted: %(accepted)s.")
-            % {"what": sniffed.description, "accepted": accepted_list()}
-        )
+    try:
+        kind = check_upload(uploaded, limit=settings.ATTACHMENT_MAX_BYTES)
+    except ValidationError as refused:
+        raise AttachmentRefused(refused.messages[0]) from None
     with transaction.atomic():
         application = _begin(application, step="attachments", expected_version=expected_version)
         maximum = form_settings(application.call).max_attachments
@@ -399,7 +392,7 @@ def attachment_add(
         attachment = Attachment(
             application=application,
             name=name,
-            kind=sniffed.kind,
+            kind=kind,
             size=uploaded.size,
             description=description[:200],
             uploaded_by=by,

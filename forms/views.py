@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fonds.models import Call
+from reviewers import services as reviewer_services
 from reviewers.permissions import needs_declaration
 from workflow import services as workflow_services
 
@@ -147,7 +148,7 @@ def application_support(request, pk: int):
         messages.info(request, _("An advisor is already reviewing your draft, or it is no longer a draft."))
         return redirect(target)
     try:
-        request_ = workflow_services.support_request(
+        request_ = reviewer_services.support_request(
             application=application, by=request.user, message=form.cleaned_data["message"]
         )
     except workflow_services.NoAdvisorAvailable:

@@ -4,8 +4,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workflow.views import done as _done
-from workflow.views import render_task as _render
+from workflow.task_pages import done as _done
+from workflow.task_pages import render_task as _render
 
 from . import followup
 from .indicators import targets_of

@@ -8,8 +8,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from workflow import services
-from workflow.views import done as _done
-from workflow.views import render_task as _render
+from workflow.task_pages import done as _done
+from workflow.task_pages import render_task as _render
 
 from . import services as review
 from .models import ReviewerAssignment, SimulatedAmount

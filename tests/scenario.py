@@ -6,6 +6,8 @@ from decimal import Decimal
 from viewflow.workflow.models import Task
 
 from forms.models import Application
+from reporting import services as reporting_services
+from reviewers import services as reviewer_services
 from workflow import services
 from workflow.engine import active_task
 from workflow.flows import ApplicationFlow
@@ -40,7 +42,7 @@ def build(users: dict, *, organisation, call) -> Scenario:
     s.tasks["draft"] = active_task(application=a, node=node.draft)
 
     a = _draft(s, "Avec conseillère")
-    services.support_request(application=a, by=u["applicant"])
+    reviewer_services.support_request(application=a, by=u["applicant"])
     s.applications["advise"] = a
     s.tasks["advise"] = active_task(application=a, node=node.advise)
 
@@ -62,7 +64,7 @@ def build(users: dict, *, organisation, call) -> Scenario:
     services.screening_record(
         task=active_task(application=a, node=node.screen), by=u["manager"], eligible=True, notes=""
     )
-    services.reviewers_assign(
+    reviewer_services.reviewers_assign(
         task=active_task(application=a, node=node.assign_reviewers),
         by=u["manager"],
         reviewers=[u["reviewer1"], u["reviewer2"]],
@@ -79,7 +81,7 @@ def build(users: dict, *, organisation, call) -> Scenario:
     s.tasks["agreement"] = active_task(application=a, node=node.agreement)
 
     a = _decided(s, "Rapport", decide=True)
-    services.agreement_create(
+    reporting_services.agreement_create(
         task=active_task(application=a, node=node.agreement),
         by=u["manager"],
         amounts=[Decimal("20000"), Decimal("15000")],
@@ -89,13 +91,13 @@ def build(users: dict, *, organisation, call) -> Scenario:
     s.tasks["report"] = active_task(application=a, node=node.report)
 
     a = _decided(s, "Rapport à approuver", decide=True)
-    services.agreement_create(
+    reporting_services.agreement_create(
         task=active_task(application=a, node=node.agreement),
         by=u["manager"],
         amounts=[Decimal("20000"), Decimal("15000")],
         signed_on=f.signed_on(),
     )
-    services.report_submit(
+    reporting_services.report_submit(
         task=active_task(application=a, node=node.report),
         by=u["applicant"],
         narrative="Une bonne année.",
@@ -115,16 +117,16 @@ def _decided(s: Scenario, title: str, *, decide: bool) -> Application:
     services.screening_record(
         task=active_task(application=a, node=node.screen), by=u["manager"], eligible=True, notes=""
     )
-    services.reviewers_assign(
+    reviewer_services.reviewers_assign(
         task=active_task(application=a, node=node.assign_reviewers),
         by=u["manager"],
         reviewers=[u["reviewer1"], u["reviewer2"]],
     )
     for reviewer in (u["reviewer1"], u["reviewer2"]):
         task = active_task(application=a, node=node.score, owner=reviewer)
-        services.score_submit(task=task, by=reviewer, values={c.pk: (4, "") for c in s.call.criteria.all()})
+        reviewer_services.score_submit(task=task, by=reviewer, values={c.pk: (4, "") for c in s.call.criteria.all()})
     if decide:
-        services.decision_record(
+        reviewer_services.decision_record(
             task=active_task(application=a, node=node.decide), by=u["manager"], decision="approved", reasons="Solide."
         )
     a.refresh_from_db()

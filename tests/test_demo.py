@@ -164,7 +164,7 @@ def test_it_leaves_applications_at_real_workflow_steps():
 
 
 def test_it_leaves_an_application_moved_on_since_alone():
-    from workflow.services import advice_return
+    from reviewers.services import advice_return
 
     _demo()
     advised = _by_title("Jardin collectif et frigo partagé")

@@ -159,28 +159,3 @@ def screening_record(*, task: Task, by: User, eligible: bool, notes: str) -> App
         if not eligible:
             notify(kind="decision", recipients=members_of(application), application=application)
     return application
-
-
-# The committee's and the follow-up's state changes live in their apps; they stay
-# reachable here so callers have one place for every step of the lifecycle.
-_MOVED = {
-    "support_request": "reviewers.services",
-    "comment_add": "reviewers.services",
-    "advice_return": "reviewers.services",
-    "reviewers_assign": "reviewers.services",
-    "score_submit": "reviewers.services",
-    "decision_record": "reviewers.services",
-    "DECISIONS": "reviewers.services",
-    "agreement_create": "reporting.services",
-    "report_submit": "reporting.services",
-    "report_approve": "reporting.services",
-}
-
-
-def __getattr__(name: str):
-    module = _MOVED.get(name)
-    if module is None:
-        raise AttributeError(name)
-    import importlib
-
-    return getattr(importlib.import_module(module), name)

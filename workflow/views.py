@@ -11,6 +11,8 @@ from viewflow.workflow.models import Task
 from forms.models import Application
 from forms.permissions import can_view_application
 from forms.similar import similar_projects
+from reporting import task_views as reporting_tasks
+from reviewers import task_views as reviewer_tasks
 
 from . import services
 from .engine import ACTIVE
@@ -18,6 +20,7 @@ from .flows import ApplicationFlow
 from .forms import ScreeningForm
 from .permissions import can_execute_task
 from .selectors import APPLICATION, tasks_for_user
+from .task_pages import done, render_task
 
 
 @login_required
@@ -59,16 +62,6 @@ def task_detail(request, task_pk: int):
     return HANDLERS[name](request, task, application)
 
 
-def done(request, message: str):
-    messages.success(request, message)
-    return redirect("workflow:inbox")
-
-
-def render_task(request, template: str, task: Task, application: Application, **context):
-    context.update(task=task, application=application, title=task.flow_task.task_title)
-    return render(request, f"workflow/{template}", context)
-
-
 def screen(request, task, application):
     form = ScreeningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -88,30 +81,5 @@ def screen(request, task, application):
     )
 
 
-def _handlers() -> dict:
-    # Each app owns the pages of its own steps.
-    from reporting import task_views as reporting_tasks
-    from reviewers import task_views as reviewer_tasks
-
-    return {"screen": screen, **reviewer_tasks.HANDLERS, **reporting_tasks.HANDLERS}
-
-
-class _LazyHandlers(dict):
-    def _load(self):
-        if not super().__len__():
-            self.update(_handlers())
-
-    def __getitem__(self, key):
-        self._load()
-        return super().__getitem__(key)
-
-    def __iter__(self):
-        self._load()
-        return super().__iter__()
-
-    def __contains__(self, key):
-        self._load()
-        return super().__contains__(key)
-
-
-HANDLERS = _LazyHandlers()
+# Each app owns the pages of its own steps.
+HANDLERS = {"screen": screen, **reviewer_tasks.HANDLERS, **reporting_tasks.HANDLERS}

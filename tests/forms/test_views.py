@@ -9,6 +9,7 @@ from viewflow.workflow.models import Task
 
 from fonds.models import Call
 from forms.models import Application
+from reviewers import services as reviewer_services
 from reviewers.models import Comment, ReviewerAssignment, SupportRequest
 from tests import factories as f
 from workflow import services as workflow_services
@@ -171,7 +172,7 @@ def test_it_gives_404_for_an_unknown_application(client, applicant):
 
 
 def test_it_shows_the_draft_to_the_advisor_asked_for_help(client, draft, applicant, advisor):
-    workflow_services.support_request(application=draft, by=applicant)
+    reviewer_services.support_request(application=draft, by=applicant)
     client.force_login(advisor)
     response = client.get(draft.get_absolute_url())
     assert response.status_code == 200
@@ -194,8 +195,8 @@ def test_it_shows_the_application_to_its_assigned_reviewers(client, draft, revie
 
 
 def test_it_shows_comments_by_section_and_the_history(client, draft, applicant, advisor):
-    workflow_services.support_request(application=draft, by=applicant)
-    workflow_services.comment_add(application=draft, by=advisor, section="budget", body="Détaillez l'an 2.")
+    reviewer_services.support_request(application=draft, by=applicant)
+    reviewer_services.comment_add(application=draft, by=advisor, section="budget", body="Détaillez l'an 2.")
     client.force_login(applicant)
     response = client.get(draft.get_absolute_url())
     assert "Détaillez l&#x27;an 2." in response.text
@@ -333,7 +334,7 @@ def test_it_keeps_the_support_message_within_its_limit(client, draft, applicant,
 
 
 def test_it_shows_advisor_comments_on_the_wizard_step(client, draft, applicant, advisor):
-    workflow_services.support_request(application=draft, by=applicant)
+    reviewer_services.support_request(application=draft, by=applicant)
     Comment.objects.create(application=draft, author=advisor, section="project", body="Titre trop long.")
     client.force_login(applicant)
     response = client.get(reverse("forms:wizard_step", args=[draft.pk, "project"]))

@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from forms.models import Application, WizardState
+from reviewers import services as reviewer_services
 from tests import factories as f
 from workflow import services as workflow_services
 
@@ -48,7 +49,7 @@ def test_it_lets_only_members_edit(client, empty_draft, who, status, request):
 
 
 def test_it_keeps_the_advisor_helping_out_of_the_wizard(client, draft, applicant, advisor):
-    workflow_services.support_request(application=draft, by=applicant)
+    reviewer_services.support_request(application=draft, by=applicant)
     client.force_login(advisor)
     assert client.get(step_url(draft, "project")).status_code == 403
 

@@ -5,18 +5,12 @@ from decimal import Decimal
 
 import pytest
 
+from reporting.services import agreement_create, report_submit
+from reviewers.services import decision_record, reviewers_assign, score_submit
 from tests import factories as f
 from workflow.engine import active_task
 from workflow.flows import ApplicationFlow
-from workflow.services import (
-    agreement_create,
-    application_submit,
-    decision_record,
-    report_submit,
-    reviewers_assign,
-    score_submit,
-    screening_record,
-)
+from workflow.services import application_submit, screening_record
 
 
 def fund_application(*, application, applicant, manager, reviewers, amounts, signed_on=None):

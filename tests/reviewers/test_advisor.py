@@ -1,9 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from reviewers import services as reviewer_services
 from reviewers.models import Comment
 from tests import factories as f
-from workflow import services
 from workflow.engine import active_task
 from workflow.flows import ApplicationFlow
 
@@ -14,7 +14,7 @@ def draft_url(application, name="draft"):
 
 @pytest.fixture
 def supported(draft, applicant, advisor):
-    services.support_request(application=draft, by=applicant, message="Le budget est-il clair ?")
+    reviewer_services.support_request(application=draft, by=applicant, message="Le budget est-il clair ?")
     return draft
 
 
@@ -22,7 +22,7 @@ def supported(draft, applicant, advisor):
 
 
 def test_it_shows_the_draft_by_section_to_the_supporting_advisor(client, supported, advisor):
-    services.comment_add(application=supported, by=advisor, section="budget", body="Détaillez l'an 2.")
+    reviewer_services.comment_add(application=supported, by=advisor, section="budget", body="Détaillez l'an 2.")
     client.force_login(advisor)
     response = client.get(draft_url(supported))
     assert response.status_code == 200
@@ -117,7 +117,7 @@ def test_it_returns_the_draft_to_the_applicant(client, supported, advisor, appli
 
 
 def test_it_keeps_the_draft_readable_but_not_commentable_once_returned(client, supported, advisor):
-    services.advice_return(application=supported, by=advisor)
+    reviewer_services.advice_return(application=supported, by=advisor)
     client.force_login(advisor)
     response = client.get(draft_url(supported))
     assert response.status_code == 200
@@ -133,8 +133,8 @@ def test_it_keeps_the_draft_readable_but_not_commentable_once_returned(client, s
 
 def test_it_lists_the_open_support_requests_of_the_advisor(client, supported, advisor, call, organisation, applicant):
     returned = f.make_draft(call=call, organisation=organisation, by=applicant)
-    services.support_request(application=returned, by=applicant)
-    services.advice_return(application=returned, by=advisor)
+    reviewer_services.support_request(application=returned, by=applicant)
+    reviewer_services.advice_return(application=returned, by=advisor)
     client.force_login(advisor)
     response = client.get(reverse("reviewers:advisor_home"))
     assert response.status_code == 200
@@ -171,13 +171,13 @@ def test_it_keeps_the_advisor_home_query_count_flat(client, advisor, call, organ
 
     client.force_login(advisor)
     for _ in range(2):
-        services.support_request(
+        reviewer_services.support_request(
             application=f.make_draft(call=call, organisation=organisation, by=applicant), by=applicant
         )
     two, rows = measure()
     assert rows == 2
     for _ in range(4):
-        services.support_request(
+        reviewer_services.support_request(
             application=f.make_draft(call=call, organisation=organisation, by=applicant), by=applicant
         )
     six, rows = measure()

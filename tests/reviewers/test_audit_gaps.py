@@ -13,10 +13,10 @@ from pypdf import PdfReader
 from forms.models import Application, Attachment
 from forms.services import call_form_configure
 from reviewers import services as review
+from reviewers import services as reviewer_services
 from reviewers.models import CommitteeSettings
 from tests import factories as f
 from tests.workflow.steps import bring_to
-from workflow import services
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
 
@@ -36,9 +36,9 @@ def test_the_advisor_home_lists_drafts_by_nearest_deadline(client, fund, organis
     soon_call = f.make_call(fund=fund, title="Appel pressé", closes_at=now + timedelta(days=5))
     # The later-closing call's draft is asked for first: creation order must not win over the deadline.
     late = retitle(f.make_draft(call=late_call, organisation=organisation, by=applicant), "Projet au long cours")
-    services.support_request(application=late, by=applicant)
+    reviewer_services.support_request(application=late, by=applicant)
     soon = retitle(f.make_draft(call=soon_call, organisation=organisation, by=applicant), "Projet urgent")
-    services.support_request(application=soon, by=applicant)
+    reviewer_services.support_request(application=soon, by=applicant)
 
     client.force_login(advisor)
     response = client.get(reverse("reviewers:advisor_home"))

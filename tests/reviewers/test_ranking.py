@@ -6,12 +6,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reviewers import services as review
+from reviewers import services as reviewer_services
 from reviewers.models import SimulatedAmount
 from reviewers.ranking import simulate_envelope, z_scores
 from reviewers.selectors import call_ranking, weighted_average, weighted_totals
 from tests import factories as f
 from tests.workflow.steps import bring_to
-from workflow import services
 from workflow.engine import active_task
 from workflow.flows import ApplicationFlow
 
@@ -74,7 +74,7 @@ def test_it_ranks_by_the_mean_of_the_reviewers_weighted_averages(
 def test_it_counts_only_submitted_reviewers(call, draft, applicant, manager, reviewer1, reviewer2):
     bring_to("score", application=draft, applicant=applicant, manager=manager, reviewers=[reviewer1, reviewer2])
     task = active_task(application=draft, node=ApplicationFlow.score, owner=reviewer1)
-    services.score_submit(task=task, by=reviewer1, values={c.pk: (3, "") for c in call.criteria.all()})
+    reviewer_services.score_submit(task=task, by=reviewer1, values={c.pk: (3, "") for c in call.criteria.all()})
     [row] = weighted_totals(call=call)
     assert row.submitted == 1
     assert row.assigned == 2

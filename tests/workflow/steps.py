@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from reporting import services as reporting_services
+from reviewers import services as reviewer_services
 from workflow import services
 from workflow.engine import active_task
 from workflow.flows import ApplicationFlow as F
@@ -19,7 +21,7 @@ def bring_to(step: str, *, application, applicant, manager, reviewers, scores=No
     stop = ORDER.index(step)
     criteria = list(application.call.criteria.all())
     if stop == ORDER.index("advise"):
-        services.support_request(application=application, by=applicant)
+        reviewer_services.support_request(application=application, by=applicant)
         return active_task(application=application, node=F.advise)
     if stop >= ORDER.index("screen"):
         services.application_submit(application=application, by=applicant)
@@ -28,24 +30,24 @@ def bring_to(step: str, *, application, applicant, manager, reviewers, scores=No
         services.screening_record(task=task, by=manager, eligible=True, notes="")
     if stop >= ORDER.index("score"):
         task = active_task(application=application, node=F.assign_reviewers)
-        services.reviewers_assign(task=task, by=manager, reviewers=list(reviewers))
+        reviewer_services.reviewers_assign(task=task, by=manager, reviewers=list(reviewers))
     if stop >= ORDER.index("decide"):
         for reviewer in reviewers:
             given = (scores or {}).get(reviewer, {})
             task = active_task(application=application, node=F.score, owner=reviewer)
             values = {c.pk: (given.get(c.pk, 4), "") for c in criteria}
-            services.score_submit(task=task, by=reviewer, values=values)
+            reviewer_services.score_submit(task=task, by=reviewer, values=values)
     if stop >= ORDER.index("agreement"):
         task = active_task(application=application, node=F.decide)
-        services.decision_record(task=task, by=manager, decision="approved", reasons="Solide.")
+        reviewer_services.decision_record(task=task, by=manager, decision="approved", reasons="Solide.")
     if stop >= ORDER.index("report"):
         task = active_task(application=application, node=F.agreement)
-        services.agreement_create(
+        reporting_services.agreement_create(
             task=task, by=manager, amounts=[Decimal("20000"), Decimal("15000")], signed_on=timezone.localdate()
         )
     if stop >= ORDER.index("review_report"):
         task = active_task(application=application, node=F.report)
-        services.report_submit(
+        reporting_services.report_submit(
             task=task,
             by=applicant,
             narrative="Une bonne année.",

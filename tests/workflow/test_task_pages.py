@@ -234,11 +234,11 @@ def test_it_shows_the_rubric_and_the_checklist_answers_to_the_reviewer(client, a
 
 
 def test_it_never_shows_advisor_comments_to_reviewers(client, draft, applicant, advisor, reviewer1, at):
-    from workflow import services
+    from reviewers import services as reviewer_services
 
-    services.support_request(application=draft, by=applicant)
-    services.comment_add(application=draft, by=advisor, section="project", body="Secret de conseillère")
-    services.advice_return(application=draft, by=advisor)
+    reviewer_services.support_request(application=draft, by=applicant)
+    reviewer_services.comment_add(application=draft, by=advisor, section="project", body="Secret de conseillère")
+    reviewer_services.advice_return(application=draft, by=advisor)
     task = at("score")
     client.force_login(reviewer1)
     assert "Secret de conseillère" not in client.get(url(task)).content.decode()
