@@ -439,9 +439,14 @@ def missing_items(application: Application) -> list[str]:
         missing.append("budget_above_max")
     elif sum(y.amount for y in years) < application.call.min_amount:
         missing.append("budget_below_min")
+    unjustified = ChecklistAnswer.objects.filter(application_id=application.pk, checked=True, justification="")
+    required = CallQuestion.objects.filter(call_id=application.call_id, required=True)
+    # One query tells what exists; the lists below are read only when there is something to list.
     has = Application.objects.values(
         has_indicators=Exists(Indicator.objects.filter(application_id=OuterRef("pk"))),
         has_partners=Exists(Partner.objects.filter(application_id=OuterRef("pk"))),
+        has_unjustified=Exists(unjustified),
+        has_required_questions=Exists(required),
     ).get(pk=application.pk)
     if not has["has_indicators"]:
         missing.append("indicators")
@@ -449,15 +454,14 @@ def missing_items(application: Application) -> list[str]:
         missing.append("partners")
     if not application.sustainability_plan.strip():
         missing.append("sustainability")
-    for answer in application.checklist_answers.filter(checked=True, justification=""):
-        missing.append(f"justification_{answer.item_id}")
-    answers = QuestionAnswer.objects.filter(application_id=application.pk, question_id=OuterRef("pk"))
-    required = CallQuestion.objects.filter(call_id=application.call_id, required=True).annotate(
-        answer=Subquery(answers.values("text")[:1])
-    )
-    for question in required:
-        if not (question.answer or "").strip():
-            missing.append(f"question_{question.pk}")
+    if has["has_unjustified"]:
+        for answer in application.checklist_answers.filter(checked=True, justification=""):
+            missing.append(f"justification_{answer.item_id}")
+    if has["has_required_questions"]:
+        answers = QuestionAnswer.objects.filter(application_id=application.pk, question_id=OuterRef("pk"))
+        for question in required.annotate(answer=Subquery(answers.values("text")[:1])):
+            if not (question.answer or "").strip():
+                missing.append(f"question_{question.pk}")
     return missing
 
 

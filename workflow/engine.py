@@ -44,7 +44,12 @@ def task_execute(*, task: Task, user, allowed: bool, before: Callable[[], None] 
         raise PermissionDenied
     flow_class = task.flow_task.flow_class
     with flow_class.lock(task.process_id), transaction.atomic():
-        task = Task.objects.select_for_update().get(pk=task.pk)
+        # The process and its ApplicationProcess come with the task: the activation reads both.
+        task = (
+            Task.objects.select_for_update(of=("self",))
+            .select_related("process__applicationprocess")
+            .get(pk=task.pk)
+        )
         if task.status not in ACTIVE:
             raise PermissionDenied("This task is already done.")
         activation = task.flow_task.activation_class(task)

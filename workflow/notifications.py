@@ -35,12 +35,14 @@ def notify(*, kind: str, recipients, application=None) -> list[OutboxMessage]:
     # Fail at the call site, in the user's transaction, rather than later in the worker.
     get_template(f"emails/{kind}_subject.txt")
     get_template(f"emails/{kind}.txt")
-    messages = [
-        OutboxMessage.objects.create(kind=kind, recipient=user, application=application)
+    # One INSERT for every recipient, one callback after commit for the lot.
+    messages = OutboxMessage.objects.bulk_create(
+        OutboxMessage(kind=kind, recipient=user, application=application)
         for user in {u.pk: u for u in recipients if u is not None}.values()
-    ]
-    for message in messages:
-        transaction.on_commit(lambda pk=message.pk: dispatch(pk))
+    )
+    pks = [message.pk for message in messages]
+    if pks:
+        transaction.on_commit(lambda: [dispatch(pk) for pk in pks])
     return messages
 
 

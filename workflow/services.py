@@ -9,11 +9,12 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
-from accounts.models import User
+from accounts.models import Membership, User
 from fonds.models import Call
 from forms.cofunding import cofunded_copy_create, cofunding_problem_text, cofunding_problems, cofunding_requests
 from forms.models import Application, CoFundingRequest
@@ -22,7 +23,7 @@ from forms.services import missing_items
 from .engine import active_task, process_start, task_execute
 from .flows import ApplicationFlow
 from .notifications import notify
-from .permissions import can_execute_task, is_member
+from .permissions import can_execute_task
 
 
 class DeadlinePassed(Exception):
@@ -71,6 +72,16 @@ def managers_of(application: Application) -> list[User]:
     return list(application.call.fund.managers.filter(is_active=True))
 
 
+def members_and_managers_of(application: Application) -> list[User]:
+    """members_of + managers_of in one query (a manager who is also a member appears once)."""
+    return list(
+        User.objects.filter(
+            Q(memberships__organisation_id=application.organisation_id) | Q(managed_funds=application.call.fund_id),
+            is_active=True,
+        ).distinct()
+    )
+
+
 def application_submit(*, application: Application, by: User, at: datetime | None = None) -> Application:
     """Freeze the draft and hand it to screening, with one co-funded copy per other call asked.
 
@@ -83,12 +94,22 @@ def application_submit(*, application: Application, by: User, at: datetime | Non
     - on any refusal nothing is written and the draft stays as it was.
     """
     at = at or timezone.now()
-    if not is_member(by, application.organisation_id):
+    if not by.is_authenticated:
         raise PermissionDenied
     with transaction.atomic():
+        # The membership is checked in the locking query itself (one round trip on deadline day).
         application = (
-            Application.objects.select_for_update(of=("self",)).select_related("call__fund").get(pk=application.pk)
+            Application.objects.select_for_update(of=("self",))
+            .select_related("call__fund")
+            .annotate(
+                by_is_member=Exists(
+                    Membership.objects.filter(user_id=by.pk, organisation_id=OuterRef("organisation_id"))
+                )
+            )
+            .get(pk=application.pk)
         )
+        if not application.by_is_member:
+            raise PermissionDenied
         if application.submitted_at or application.status != Application.Status.DRAFT:
             return application
         if not application.call.accepts_submissions(at=at):
@@ -110,7 +131,7 @@ def application_submit(*, application: Application, by: User, at: datetime | Non
             application.save(update_fields=["status", "submitted_at"])
 
         task_execute(task=task, user=by, allowed=True, before=freeze)
-        notify(kind="submitted", recipients=members_of(application) + managers_of(application), application=application)
+        notify(kind="submitted", recipients=members_and_managers_of(application), application=application)
         for request in requests:
             _cofunded_submit(lead=application, request=request, by=by, at=at)
     return application

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from fonds.models import ChecklistItem
 from forms import services
 from forms.models import Application
 from tests import factories as f
@@ -142,5 +143,31 @@ def test_what_is_missing_is_read_in_a_few_queries(call, organisation, applicant,
         with CaptureQueriesContext(connection) as queries:
             assert services.missing_items(draft) == []
         counts.append(len(queries))
-    # years, indicators and partners, unjustified checklist items, unanswered required questions
-    assert counts == [4, 4]
+    # years; then indicators, partners, unjustified items and required questions, as EXISTS in one query
+    assert counts == [2, 2]
+
+
+def test_it_lists_unanswered_questions_and_unjustified_items_in_a_bounded_number_of_queries(
+    call, organisation, applicant
+):
+    from forms.models import ChecklistAnswer, QuestionAnswer
+
+    draft = Application.objects.select_related("call").get(
+        pk=f.make_draft(call=call, organisation=organisation, by=applicant).pk
+    )
+    blank = services.call_question_ensure(call=call, label="Qui?", step="project", required=True, position=1)
+    answered = services.call_question_ensure(call=call, label="Où?", step="project", required=True, position=2)
+    unasked = services.call_question_ensure(call=call, label="Quand?", step="project", required=True, position=3)
+    services.call_question_ensure(call=call, label="Facultative", step="project", required=False, position=4)
+    QuestionAnswer.objects.create(application=draft, question=blank, text="  \n ")
+    QuestionAnswer.objects.create(application=draft, question=answered, text="Dans le quartier.")
+    items = list(ChecklistItem.objects.filter(criterion__call=call)[:2])
+    assert len(items) == 2
+    ChecklistAnswer.objects.create(application=draft, item=items[0], checked=True, justification="")
+    ChecklistAnswer.objects.create(application=draft, item=items[1], checked=True, justification="Une raison.")
+
+    with CaptureQueriesContext(connection) as queries:
+        missing = services.missing_items(draft)
+    assert missing == [f"justification_{items[0].pk}", f"question_{blank.pk}", f"question_{unasked.pk}"]
+    # years, the EXISTS query, then the two lists
+    assert len(queries) == 4

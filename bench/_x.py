@@ -1,0 +1,356 @@
+"""Deadline day: N applicants at once autosave several steps of their application, then submit.
+
+Starts gunicorn on PostgreSQL (its own database, `bench_deadline`, dropped, created and migrated
+here), warms every worker up on both paths (spare applicants save, submit and write baseline rows;
+not measured, so neither phase pays the workers' first imports), then measures two phases under
+the same load (N client threads, one per applicant, all released together, the same number of
+requests each):
+
+1. baseline: a minimal signed-in view that writes one row (bench/_deadline_urls.py);
+2. Guichet: each applicant autosaves the project, budget and pérennité steps ROUNDS times (as if
+   typing), then submits. A save counts as acknowledged when the server says it was saved.
+
+Afterwards it reads the database: `lost_saves` counts acknowledged saves whose content is not there
+(for each applicant and step, the last acknowledged content must be what the database holds).
+
+Prints its figures, then, as its last line, one JSON object:
+users, saves, errors, lost_saves, p50_ms, p95_ms, rps, baseline_p95_ms, baseline_rps, p95_ratio, rps_ratio.
+
+    .venv/bin/python bench/deadline.py [--users 100] [--rounds 3] [--workers 5]
+
+Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_deadline).
+Target: no error, no lost save, p95_ratio <= 2.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_deadline"
+
+
+def log(*args):
+    print(*args, flush=True)
+
+
+# --- database and server -----------------------------------------------------------------------------
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def environment(database_url: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="bench._deadline_settings",
+        PYTHONPATH=str(ROOT),
+        DEBUG="0",
+        SECRET_KEY="bench-deadline-" + secrets.token_hex(16),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        # Both phases keep their database connection between requests, as a production setup would.
+        CONN_MAX_AGE="60",
+        LOG_LEVEL="ERROR",
+        PYTHONWARNINGS="ignore:No directory at:UserWarning",
+    )
+    return env
+
+
+def run(args: list[str], env: dict) -> str:
+    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"failed: {' '.join(args)}")
+    return done.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
+    gunicorn = Path(PYTHON).with_name("gunicorn")
+    server = subprocess.Popen(
+        [
+            str(gunicorn),
+            "config.wsgi",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--backlog",
+            "2048",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/")
+            conn.getresponse().read()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+# --- one simulated browser ----------------------------------------------------------------------------
+
+
+class Browser:
+    """A signed-in applicant: session and CSRF cookies, one keep-alive-less HTTP connection."""
+
+    def __init__(self, port: int, setup: dict, person: dict):
+        self.port = port
+        self.csrf = secrets.token_urlsafe(24)[:32].replace("-", "a").replace("_", "b")
+        self.cookie = f"{setup['session_cookie']}={person['session']}; {setup['csrf_cookie']}={self.csrf}"
+
+    def post(self, path: str, fields: dict) -> tuple[int, bytes, float]:
+        body = urlencode(fields, doseq=True)
+        headers = {
+            "Cookie": self.cookie,
+            "X-CSRFToken": self.csrf,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept-Language": "fr",
+            "Host": f"127.0.0.1:{self.port}",
+        }
+        started = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        try:
+            conn.request("POST", path, body=body, headers=headers)
+            response = conn.getresponse()
+            payload = response.read()
+            status = response.status
+        finally:
+            conn.close()
+        return status, payload, (time.perf_counter() - started) * 1000
+
+
+def save_plan(person: dict, rounds: int, max_years: int) -> list[tuple[str, dict, dict]]:
+    """(step, fields sent, what the database must then hold) for each save, in typing order."""
+    i = person["application"]
+    plan = []
+    for r in range(1, rounds + 1):
+        title = f"Cuisine collective {i}, version {r}"
+        summary = f"Des repas partagés pour les familles du quartier {i}. " * r + f"(révision {r})"
+        plan.append(("project", {"title": title, "summary": summary}, {"title": title, "summary": summary}))
+        years = {str(y): f"{20000 - 1000 * y + r}.00" for y in range(1, max_years + 1)}
+        plan.append(("budget", {f"year_{y}": v for y, v in years.items()}, {"years": years}))
+        plan_text = f"Autofinancement par la vente de repas, étape {r} pour le dossier {i}."
+        plan.append(("sustainability", {"sustainability_plan": plan_text}, {"sustainability_plan": plan_text}))
+    return plan
+
+
+class Results:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.by_kind: dict[str, list[float]] = {}
+        self.errors: list[str] = []
+        self.acknowledged: dict[tuple[int, str], dict] = {}
+        self.saves = 0
+
+    def record(self, ms: float, error: str | None = None, kind: str = "request"):
+        with self.lock:
+            self.latencies.append(ms)
+            self.by_kind.setdefault(kind, []).append(ms)
+            if error:
+                self.errors.append(error)
+
+
+def baseline_user(browser: Browser, person: dict, requests: int, results: Results, start: threading.Barrier):
+    start.wait()
+    for n in range(requests):
+        try:
+            status, body, ms = browser.post("/bench/baseline/", {"n": n, "payload": f"ligne {n} de {person['user']}"})
+            ok = status == 200 and json.loads(body).get("saved") is True
+            results.record(ms, None if ok else f"baseline {status}")
+        except Exception as exc:  # noqa: BLE001 - every failure is counted, none stops the run
+            results.record(0, f"baseline {exc!r}")
+
+
+def guichet_user(browser: Browser, person: dict, setup: dict, rounds: int, results: Results, start):
+    pk = person["application"]
+    version = None
+    start.wait()
+    for step, fields, expected in save_plan(person, rounds, setup["call_max_years"]):
+        try:
+            if setup["autosave"]:
+                data = {f"{step}-{k}": v for k, v in fields.items()}
+                data["version"] = version or person.get("version", 1)
+                status, body, ms = browser.post(f"/applications/{pk}/edit/{step}/autosave/", data)
+                answer = json.loads(body) if status == 200 else {}
+                ok = status == 200 and answer.get("saved") is True and not answer.get("errors")
+                version = answer.get("version", version)
+            else:
+                data = {"application_wizard-current_step": step, **{f"{step}-{k}": v for k, v in fields.items()}}
+                status, body, ms = browser.post(f"/applications/{pk}/edit/{step}/", data)
+                ok = status == 302
+            results.record(ms, None if ok else f"save {step} {status} {body[:200]!r}", kind="save")
+            if ok:
+                with results.lock:
+                    results.saves += 1
+                    results.acknowledged.setdefault((pk, step), {}).update(expected)
+        except Exception as exc:  # noqa: BLE001
+            results.record(0, f"save {step} {exc!r}")
+    if os.environ.get("NOSUBMIT"):
+        return
+    try:
+        status, _body, ms = browser.post(f"/applications/{pk}/submit/", {})
+        results.record(ms, None if status == 302 else f"submit {status}", kind="submit")
+    except Exception as exc:  # noqa: BLE001
+        results.record(0, f"submit {exc!r}")
+
+
+def warmup_user(browser: Browser, person: dict, setup: dict, results: Results, start: threading.Barrier):
+    baseline_user(browser, person, 3, results, start)
+    guichet_user(browser, person, setup, 1, results, threading.Barrier(1))
+
+
+def phase(target, people, args_for, threads_count) -> tuple[Results, float]:
+    results = Results()
+    start = threading.Barrier(threads_count + 1)
+    threads = [threading.Thread(target=target, args=(*args_for(p), results, start)) for p in people]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return results, time.perf_counter() - began
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+# --- main ---------------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=int(os.environ.get("BENCH_USERS", "100")))
+    parser.add_argument("--rounds", type=int, default=3, help="autosaves of each step per applicant")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    args = parser.parse_args()
+
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    env = environment(database_url)
+    log(f"database {urlparse(database_url).path.lstrip('/')} (recreated), {args.users} users, {args.workers} workers")
+    recreate_database(database_url)
+    run([PYTHON, "manage.py", "migrate", "--noinput"], env)
+    spare = 2 * args.workers
+    setup = json.loads(run([PYTHON, "-m", "bench._deadline_setup", "prepare", str(args.users), str(spare)], env))
+    people, warm = setup["people"], setup["warmup"]
+    log("saving through", "forms:autosave" if setup["autosave"] else "forms:wizard_step (no autosave URL)")
+
+    port = free_port()
+    server = start_gunicorn(env, port, args.workers)
+    try:
+        per_user = 3 * args.rounds + 1  # saves, then the submission
+        browsers = {p["user"]: Browser(port, setup, p) for p in people + warm}
+        warmed, _seconds = phase(warmup_user, warm, lambda p: (browsers[p["user"]], p, setup), len(warm))
+        log(f"warm-up: {len(warmed.latencies)} requests, errors {len(warmed.errors)} (not measured)")
+        base, base_seconds = phase(baseline_user, people, lambda p: (browsers[p["user"]], p, per_user), len(people))
+        app, app_seconds = phase(
+            guichet_user, people, lambda p: (browsers[p["user"]], p, setup, args.rounds), len(people)
+        )
+    finally:
+        server.terminate()
+        server.wait(30)
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump([p["application"] for p in people], handle)
+    state = json.loads(run([PYTHON, "-m", "bench._deadline_setup", "check", handle.name], env))
+    os.unlink(handle.name)
+
+    lost = 0
+    for (pk, _step), expected in app.acknowledged.items():
+        held = state["applications"].get(str(pk), {})
+        if any(held.get(key) != value for key, value in expected.items()):
+            lost += 1
+    not_submitted = sum(1 for a in state["applications"].values() if not a["submitted"])
+    measured = {p["user"] for p in people}
+    baseline_rows = sum(1 for user, _n in state["baseline"] if user in measured)
+    baseline_lost = len(people) * per_user - len(base.errors) - baseline_rows
+    errors = len(app.errors) + not_submitted
+
+    p50, p95 = percentile(app.latencies, 50), percentile(app.latencies, 95)
+    b95 = percentile(base.latencies, 95)
+    rps = len(app.latencies) / app_seconds
+    b_rps = len(base.latencies) / base_seconds
+    log(
+        f"baseline: {len(base.latencies)} requests in {base_seconds:.1f}s, {b_rps:.1f} req/s, "
+        f"p50 {percentile(base.latencies, 50):.0f} ms, p95 {b95:.0f} ms, errors {len(base.errors)}, "
+        f"rows missing {baseline_lost}"
+    )
+    log(
+        f"guichet:  {len(app.latencies)} requests in {app_seconds:.1f}s, {rps:.1f} req/s, "
+        f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, saves acknowledged {app.saves}, errors {len(app.errors)}, "
+        f"not submitted {not_submitted}, lost saves {lost}"
+    )
+    for kind, values in sorted(app.by_kind.items()):
+        log(f"  {kind}: {len(values)}, p50 {percentile(values, 50):.0f} ms, p95 {percentile(values, 95):.0f} ms")
+    for error in (app.errors + base.errors)[:10]:
+        log("  error:", error)
+    print(
+        json.dumps(
+            {
+                "users": len(people),
+                "saves": app.saves,
+                "errors": errors,
+                "lost_saves": lost,
+                "p50_ms": round(p50, 1),
+                "p95_ms": round(p95, 1),
+                "rps": round(rps, 1),
+                "baseline_p95_ms": round(b95, 1),
+                "baseline_rps": round(b_rps, 1),
+                "p95_ratio": round(p95 / b95, 2) if b95 else None,
+                "rps_ratio": round(rps / b_rps, 2) if b_rps else None,
+            }
+        ),
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
