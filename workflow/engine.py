@@ -46,9 +46,7 @@ def task_execute(*, task: Task, user, allowed: bool, before: Callable[[], None] 
     with flow_class.lock(task.process_id), transaction.atomic():
         # The process and its ApplicationProcess come with the task: the activation reads both.
         task = (
-            Task.objects.select_for_update(of=("self",))
-            .select_related("process__applicationprocess")
-            .get(pk=task.pk)
+            Task.objects.select_for_update(of=("self",)).select_related("process__applicationprocess").get(pk=task.pk)
         )
         if task.status not in ACTIVE:
             raise PermissionDenied("This task is already done.")
