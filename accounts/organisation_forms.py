@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from config import fields as safe_fields
@@ -17,6 +18,9 @@ def mrc_groups(mrcs: list[Mrc], chosen: set[str]) -> list[tuple[str, list[tuple[
     for mrc in mrcs:
         groups.setdefault(mrc.region.name, []).append((mrc.code, mrc.name, mrc.code in chosen))
     return list(groups.items())
+
+
+MISSION_MAX = 3000
 
 
 class OrganisationForm(forms.ModelForm):
@@ -63,7 +67,7 @@ class OrganisationForm(forms.ModelForm):
             "annual_budget": _("Total revenue of your last financial year, in dollars."),
         }
         widgets = {
-            "mission": forms.Textarea(attrs={"rows": 4, "maxlength": 3000}),
+            "mission": forms.Textarea(attrs={"rows": 4, "maxlength": MISSION_MAX}),
             "street_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
             "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
             "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
@@ -75,6 +79,9 @@ class OrganisationForm(forms.ModelForm):
         self.fields["mrc"].queryset = Mrc.objects.select_related("region").order_by("region__code", "name")
         self.fields["mrc"].empty_label = _("Choose an MRC")
         self.fields["mission"].required = True
+        # The browser stops at 3,000 characters; the server says so too (a tampered form gets the message).
+        self.fields["mission"].max_length = MISSION_MAX
+        self.fields["mission"].validators.append(MaxLengthValidator(MISSION_MAX))
         if self.instance.pk and not self.is_bound:
             self.initial["mrcs_served"] = [m.code for m in self.instance.mrcs_served.all()]
             self.initial["populations"] = [p.code for p in self.instance.populations.all()]

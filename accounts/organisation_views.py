@@ -1,11 +1,13 @@
 """Organisation pages: profile, members, invitations. Thin views over accounts.services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -214,6 +216,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         except (services.EmailTaken, services.InvitationInvalid):
             return render(request, "accounts/invitation_invalid.html", {"invitation": found})
         auth_login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Your account is ready. Welcome to %(name)s!") % {"name": found.organisation.name})
+        with translation.override(new_user.language or settings.LANGUAGE_CODE):  # the next page's language
+            messages.success(
+                request, _("Your account is ready. Welcome to %(name)s!") % {"name": found.organisation.name}
+            )
         return _use_language(request, redirect(found.organisation), new_user.language)
     return render(request, "accounts/invitation.html", {**context, "form": form})

@@ -124,7 +124,9 @@ def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
         return render(request, "accounts/signup_confirm.html", {"new_user": user})
     user_activate(user=user)
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, _("Your account is confirmed. Welcome to Guichet!"))
+    # The next page is in the account's language: so is its message.
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        messages.success(request, _("Your account is confirmed. Welcome to Guichet!"))
     return _use_language(request, redirect("fonds:catalogue"), user.language)
 
 

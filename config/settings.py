@@ -33,7 +33,7 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin_site.GuichetAdminConfig",  # django.contrib.admin, open to fund managers
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

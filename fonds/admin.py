@@ -1,8 +1,10 @@
 from django.contrib import admin
 
 from forms.admin import CallFormSettingsInline, CallQuestionInline
+from forms.admin_guard import KeepSubmittedAnswersAdminMixin, KeepSubmittedAnswersInlineMixin
 
 from .admin_forms import EligibilityRuleForm
+from .admin_scope import FundScopedAdminMixin, FundScopedInlineMixin
 from .models import Call, ChecklistItem, Criterion, EligibilityRule, Fund, Funder, Theme
 from .services import call_add_default_criteria
 
@@ -31,15 +33,17 @@ class ThemeAdmin(admin.ModelAdmin):
     search_fields = ["code", "name_fr", "name_en"]
 
 
-class CriterionInline(admin.StackedInline):
+class CriterionInline(KeepSubmittedAnswersInlineMixin, FundScopedInlineMixin, admin.StackedInline):
     model = Criterion
+    fund_lookup = "call__fund"
     extra = 0
     fields = ["position", "key", "title", "description", "guiding_questions", "examples", "weight"]
     show_change_link = True  # the checklist is edited on the criterion's own page
 
 
-class EligibilityRuleInline(admin.StackedInline):
+class EligibilityRuleInline(FundScopedInlineMixin, admin.StackedInline):
     model = EligibilityRule
+    fund_lookup = "call__fund"
     form = EligibilityRuleForm
     extra = 0
     fields = [
@@ -55,7 +59,8 @@ class EligibilityRuleInline(admin.StackedInline):
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(FundScopedAdminMixin, admin.ModelAdmin):
+    fund_lookup = "fund"
     list_display = ["title", "fund", "opens_at", "closes_at", "envelope", "max_years"]
     list_filter = ["fund__funder", "fund", "themes", "regions"]
     list_select_related = ["fund"]
@@ -71,14 +76,16 @@ class CallAdmin(admin.ModelAdmin):
             call_add_default_criteria(call=form.instance)
 
 
-class ChecklistItemInline(admin.TabularInline):
+class ChecklistItemInline(KeepSubmittedAnswersInlineMixin, FundScopedInlineMixin, admin.TabularInline):
     model = ChecklistItem
+    fund_lookup = "criterion__call__fund"
     extra = 0
     fields = ["position", "text"]
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(KeepSubmittedAnswersAdminMixin, FundScopedAdminMixin, admin.ModelAdmin):
+    fund_lookup = "call__fund"
     list_display = ["title", "key", "call", "weight", "position"]
     list_filter = ["call__fund"]
     list_select_related = ["call"]
@@ -87,7 +94,8 @@ class CriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChecklistItem)
-class ChecklistItemAdmin(admin.ModelAdmin):
+class ChecklistItemAdmin(KeepSubmittedAnswersAdminMixin, FundScopedAdminMixin, admin.ModelAdmin):
+    fund_lookup = "criterion__call__fund"
     list_display = ["text", "criterion", "position"]
     list_filter = ["criterion__call__fund"]
     list_select_related = ["criterion"]
@@ -95,7 +103,8 @@ class ChecklistItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(EligibilityRule)
-class EligibilityRuleAdmin(admin.ModelAdmin):
+class EligibilityRuleAdmin(FundScopedAdminMixin, admin.ModelAdmin):
+    fund_lookup = "call__fund"
     form = EligibilityRuleForm
     list_display = ["call", "kind", "position"]
     list_filter = ["kind", "call__fund"]

@@ -88,7 +88,11 @@ def _resolve(call: Call, rule: EligibilityRule, vocabulary: Vocabulary) -> dict:
         return {"populations": _pick(codes, vocabulary.populations)} if codes else _derived(call, kind)
     if kind == e.AMOUNT_BETWEEN:
         low, high = _decimal(p.get("min")), _decimal(p.get("max"))
-        return _derived(call, kind) if low is None and high is None else {"min": low, "max": high}
+        # A bound left empty is the call's own: a rule narrows the call's limits, never lifts one.
+        return {
+            "min": call.min_amount if low is None else low,
+            "max": call.max_amount if high is None else high,
+        }
     if kind == e.YEARS_AT_MOST:
         years = _int(p.get("years"))
         return _derived(call, kind) if years is None else {"years": years}

@@ -87,7 +87,8 @@ def calls_filter(
         calls = calls.filter(min_amount__lte=amount, max_amount__gte=amount)
     if years is not None:
         calls = calls.filter(max_years__gte=years)
-    if deadline_before is not None:
+    # Every call closes on or before the last day a date can hold: nothing to filter then.
+    if deadline_before is not None and deadline_before < date.max:
         end = timezone.make_aware(datetime.combine(deadline_before + timedelta(days=1), time.min))
         calls = calls.filter(closes_at__lte=end)
     return calls

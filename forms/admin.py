@@ -1,7 +1,9 @@
 from django.contrib import admin
 
 from accounts.admin_mixins import ReadOnlyModelAdmin, ReadOnlyTabularInline
+from fonds.admin_scope import FundScopedAdminMixin, FundScopedInlineMixin
 
+from .admin_guard import KeepSubmittedAnswersAdminMixin, KeepSubmittedAnswersInlineMixin
 from .models import (
     Application,
     Attachment,
@@ -46,12 +48,13 @@ class ApplicationAdmin(ReadOnlyModelAdmin):
     inlines = [BudgetYearInline, PartnerInline, IndicatorInline, ChecklistAnswerInline]
 
 
-# -- a call's application form, configured by fund managers (no deploy needed).
-# CallFormSettingsInline and CallQuestionInline can also be added to fonds' CallAdmin.
+# -- a call's application form, configured by fund managers (no deploy needed), scoped to their funds.
+# CallFormSettingsInline and CallQuestionInline are also inlines of fonds' CallAdmin.
 
 
-class CallFormSettingsInline(admin.StackedInline):
+class CallFormSettingsInline(FundScopedInlineMixin, admin.StackedInline):
     model = CallFormSettings
+    fund_lookup = "call__fund"
     can_delete = False
     max_num = 1
     fields = [
@@ -65,14 +68,16 @@ class CallFormSettingsInline(admin.StackedInline):
     ]
 
 
-class CallQuestionInline(admin.StackedInline):
+class CallQuestionInline(KeepSubmittedAnswersInlineMixin, FundScopedInlineMixin, admin.StackedInline):
     model = CallQuestion
+    fund_lookup = "call__fund"
     extra = 0
     fields = ["step", "position", "label", "help_text", "max_length", "required", "prefill"]
 
 
 @admin.register(CallFormSettings)
-class CallFormSettingsAdmin(admin.ModelAdmin):
+class CallFormSettingsAdmin(FundScopedAdminMixin, admin.ModelAdmin):
+    fund_lookup = "call__fund"
     list_display = ["call", "partners_enabled", "budget_lines_enabled", "cofunding_enabled", "attachments_enabled"]
     list_filter = ["attachments_enabled", "cofunding_enabled", "call__fund"]
     list_select_related = ["call"]
@@ -80,7 +85,8 @@ class CallFormSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(CallQuestion)
-class CallQuestionAdmin(admin.ModelAdmin):
+class CallQuestionAdmin(KeepSubmittedAnswersAdminMixin, FundScopedAdminMixin, admin.ModelAdmin):
+    fund_lookup = "call__fund"
     list_display = ["label", "call", "step", "position", "required", "max_length"]
     list_filter = ["step", "required", "call__fund"]
     list_select_related = ["call"]

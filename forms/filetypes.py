@@ -4,6 +4,7 @@ Accepted: PDF, PNG, JPEG, Word (DOCX), Excel (XLSX), OpenDocument text (ODT) and
 """
 
 import io
+import os
 import zipfile
 from dataclasses import dataclass
 
@@ -91,6 +92,39 @@ def sniff(uploaded) -> Sniffed:
             return Sniffed(None, str(_("text file that is not in UTF-8")))
         return Sniffed("txt", str(KINDS["txt"][0]))
     return Sniffed(None, str(_("file of an unknown kind")))
+
+
+# The extension a downloaded file gets: the one of what its bytes are, whatever name it came with.
+EXTENSIONS = {
+    "pdf": ".pdf",
+    "png": ".png",
+    "jpeg": ".jpg",
+    "docx": ".docx",
+    "xlsx": ".xlsx",
+    "odt": ".odt",
+    "txt": ".txt",
+}
+
+
+def kind_of_content_type(content_type: str) -> str | None:
+    """The kind (a key of KINDS) whose download content type is `content_type`, if any."""
+    base = content_type.split(";")[0].strip().lower()
+    return next((kind for kind, (_label, sent) in KINDS.items() if sent.split(";")[0] == base), None)
+
+
+def download_name(name: str, kind: str | None) -> str:
+    """`name` with the extension of `kind`, so that a text file named "lettre.pdf" or "outil.bat"
+    is saved as "lettre.txt" / "outil.txt" on the reader's computer, and opens as what it is."""
+    base = os.path.basename(name.replace("\\", "/"))
+    stem, dot, extension = base.rpartition(".")
+    stem, extension = (stem, dot + extension) if dot else (base, "")
+    stem = stem.strip(" .") or "document"
+    wanted = EXTENSIONS.get(kind or "")
+    if wanted is None:
+        return stem
+    if extension.lower() == wanted or (kind == "jpeg" and extension.lower() == ".jpeg"):
+        return stem + extension
+    return stem + wanted
 
 
 def accepted_list() -> str:

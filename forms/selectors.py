@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
 
 from accounts.models import Membership, Organisation, User
+from accounts.selectors import organisation_profile
 from fonds.models import Call, ChecklistItem
 from fonds.templatetags.guichet import format_money
 from reviewers.models import Comment, Section
@@ -131,34 +132,18 @@ def application_recap(*, application: Application) -> dict:
 def organisation_facts(*, organisation: Organisation) -> dict:
     """What the platform knows about an organisation, for prefilling and for the 'from your profile' panel.
 
-    Reads `accounts.selectors.organisation_profile` when the profile exists; falls back to the
-    Organisation's own fields. Keys: name, neq, legal_form, mission, territory, populations.
+    Keys: name, neq, legal_form (its label), mission, territory (the MRCs served, by name; the head
+    office's MRC when none is given), populations (by name). Read from accounts.selectors.organisation_profile.
     """
-    facts = {
-        "name": organisation.name,
-        "neq": organisation.neq,
-        "legal_form": organisation.get_legal_form_display(),
-        "mission": organisation.mission,
-        "territory": str(organisation.mrc) if organisation.mrc_id else "",
-        "populations": "",
+    profile = organisation_profile(organisation=organisation)
+    return {
+        "name": profile.name,
+        "neq": profile.neq,
+        "legal_form": profile.legal_form_label,
+        "mission": profile.mission,
+        "territory": ", ".join(str(mrc) for mrc in profile.mrcs_served if mrc is not None),
+        "populations": ", ".join(str(population) for population in profile.populations),
     }
-    try:
-        from accounts.selectors import organisation_profile
-    except ImportError:
-        return facts
-    try:
-        profile = organisation_profile(organisation=organisation)
-    except Exception:  # noqa: BLE001  (a profile still being built never blocks an application)
-        return facts
-    if profile is None:
-        return facts
-    for key in facts:
-        value = profile.get(key) if isinstance(profile, dict) else getattr(profile, key, None)
-        if isinstance(value, (list, tuple, set)):
-            value = ", ".join(str(v) for v in value)
-        if value:
-            facts[key] = str(value)
-    return facts
 
 
 def cofunding_calls(*, application: Application) -> dict[int, Call]:
@@ -180,6 +165,14 @@ MISSING = {
     "budget": (_("Enter the amount asked, at least for the first year."), "budget", "id_budget-year_1"),
     "budget_above_max": (_("The total asked is above the call's maximum of %(max)s."), "budget", "id_budget-year_1"),
     "budget_below_min": (_("The total asked is below the call's minimum of %(min)s."), "budget", "id_budget-year_1"),
+    "budget_years_above_max": (
+        _(
+            "This call funds projects of at most %(years)s years, and your budget asks for later years: "
+            "save the budget step again to keep only the years the call funds."
+        ),
+        "budget",
+        "id_budget-year_1",
+    ),
     "indicators": (_("Add at least one indicator with its target."), "partners", "id_partners-indicators-0-name"),
     "partners": (
         _("Your project is carried with partners: name at least one partner."),
@@ -203,7 +196,11 @@ def missing_explained(*, application: Application, codes: list[str] | None = Non
     """What still prevents submission: [{code, text, step, anchor}], in the wizard's order."""
     if codes is None:
         codes = missing_items(application)
-    limits = {"min": format_money(application.call.min_amount), "max": format_money(application.call.max_amount)}
+    limits = {
+        "min": format_money(application.call.min_amount),
+        "max": format_money(application.call.max_amount),
+        "years": application.call.max_years,
+    }
     questions = items = None
     explained = []
     for code in codes:

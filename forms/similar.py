@@ -62,8 +62,9 @@ class SimilarProject:
 
     `visible` is True when the viewer may open the application (it is in a fund
     they manage): the template links it and shows its status. Otherwise only what
-    the public catalogue of awarded grants would tell is shown: title,
-    organisation, fund, year, and whether it was funded.
+    the open data of awarded grants would tell is shown: for a funded project its
+    title, organisation, fund and year; for another fund's request, its fund and
+    year only (see `disclosed`).
     """
 
     application: Application
@@ -82,6 +83,13 @@ class SimilarProject:
     @property
     def funded(self) -> bool:
         return self.application.status in FUNDED
+
+    @property
+    def disclosed(self) -> bool:
+        """Whether the title and organisation may be shown: the viewer's own fund, or a grant awarded
+        (public, as in the open data). Another fund's request stays confidential: only its fund, year
+        and similarity are shown, enough to ask that fund about a possible duplicate."""
+        return self.visible or self.funded
 
 
 FUNDED = {Application.Status.FUNDED, Application.Status.CLOSED}

@@ -17,7 +17,7 @@ from reviewers.permissions import needs_declaration
 from workflow import services as workflow_services
 
 from . import services
-from .filetypes import KINDS
+from .filetypes import KINDS, download_name
 from .forms import AttachmentUploadForm, CreateForm, SupportForm
 from .models import Application, Attachment, form_settings
 from .pdf import render_application_pdf
@@ -224,7 +224,9 @@ def attachment_download(request, pk: int, attachment_pk: int):
     except (FileNotFoundError, OSError):
         raise Http404 from None
     content_type = KINDS.get(attachment.kind, (None, "application/octet-stream"))[1]
-    response = FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=download_name(attachment.name, attachment.kind), content_type=content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

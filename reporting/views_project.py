@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from forms.filetypes import download_name, kind_of_content_type
 from forms.models import Application
 from workflow.permissions import is_member
 
@@ -94,7 +95,11 @@ def attachment(request, pk: int):
         handle = item.file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=item.name, content_type=item.content_type)
+    name = download_name(item.name, kind_of_content_type(item.content_type))
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=item.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -194,12 +194,31 @@ ADMIN_LIST_URLS = [f"admin:{model._meta.app_label}_{model._meta.model_name}_chan
 ]
 
 
+# What a fund manager configures in the admin, scoped to their funds (fonds/admin_scope.py).
+MANAGER_ADMIN_URLS = {
+    "admin:index",
+    "admin:fonds_call_changelist",
+    "admin:fonds_criterion_changelist",
+    "admin:fonds_checklistitem_changelist",
+    "admin:fonds_eligibilityrule_changelist",
+    "admin:forms_callformsettings_changelist",
+    "admin:forms_callquestion_changelist",
+}
+
+
 @pytest.mark.parametrize("name", ADMIN_LIST_URLS)
-def test_it_keeps_the_admin_to_staff(client, db, admin_user, applicant, manager, name):
+def test_it_keeps_the_admin_to_staff_and_fund_managers(
+    client, db, admin_user, applicant, advisor, reviewer1, funder_user, manager, name
+):
     url = reverse(name)
     assert _outcome(client.get(url)) == "login"
-    for user in (applicant, manager):
+    for user in (applicant, advisor, reviewer1, funder_user):
         client.force_login(user)
         assert _outcome(client.get(url)) == "login", user
+    client.force_login(manager)
+    if name in MANAGER_ADMIN_URLS:
+        assert client.get(url).status_code == 200
+    else:
+        assert _outcome(client.get(url)) == "deny"
     client.force_login(admin_user)
     assert client.get(url).status_code == 200

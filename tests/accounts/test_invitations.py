@@ -122,6 +122,13 @@ def test_it_signs_up_an_invited_person_without_an_account(client, invitation, or
     assert invitation.accepted_by == user
 
 
+def test_it_welcomes_an_invited_person_in_their_own_language(client, invitation, organisation):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    response = signup(client, invitation, language="en")
+    page = client.get(response["Location"]).content.decode()
+    assert f"Your account is ready. Welcome to {organisation.name}!" in page
+
+
 def test_it_keeps_what_was_typed_on_a_bad_signup(client, invitation):
     response = signup(client, invitation, password2="autre-chose-99")
     assert response.status_code == 200

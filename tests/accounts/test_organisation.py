@@ -111,6 +111,18 @@ def test_it_shows_errors_and_keeps_what_was_typed(client, applicant, vocabularie
     assert not Organisation.objects.exists()
 
 
+def test_it_refuses_a_mission_longer_than_the_page_allows_and_keeps_it(client, applicant, vocabularies):
+    client.force_login(applicant)
+    mission = "Nourrir le quartier. " * 200  # 4,200 characters: a tampered form, the browser stops at 3,000
+    data = profile_data(mission=mission)
+    data["mrc"] = str(Mrc.objects.get(code="061").pk)
+    response = client.post(CREATE, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["mission"]
+    assert response.context["form"]["mission"].value() == mission
+    assert not Organisation.objects.exists()
+
+
 def test_it_refuses_an_neq_already_registered(client, applicant, outsider, vocabularies):
     taken = outsider.memberships.get().organisation
     Organisation.objects.filter(pk=taken.pk).update(neq="1165432109")

@@ -188,6 +188,14 @@ def test_the_link_switches_to_the_accounts_language(client, sign_up):
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
 
 
+def test_it_welcomes_a_confirmed_account_in_its_own_language(client, sign_up):
+    sign_up(language="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    response = client.post(confirm_path(mail.outbox[0]), follow=True)
+    assert "Your account is confirmed. Welcome to Guichet!" in response.content.decode()
+    assert "Votre compte est confirmé" not in response.content.decode()
+
+
 def test_a_confirmed_account_can_sign_in(client, sign_up):
     sign_up()
     client.post(confirm_path(mail.outbox[0]))

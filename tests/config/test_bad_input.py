@@ -54,3 +54,12 @@ def test_conflicts_declared_once_are_kept(call, reviewer1):
     from reviewers.permissions import needs_declaration
 
     assert not needs_declaration(reviewer1, call)
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "9999-12-30", "0001-01-01"])
+def test_it_lists_the_catalogue_for_extreme_deadline_dates(client, call, day):
+    response = client.get(reverse("fonds:catalogue"), {"deadline_before": day})
+    assert response.status_code == 200
+    assert response.context["form"]["deadline_before"].value() == day
+    listed = call.title in response.content.decode()
+    assert listed is (day != "0001-01-01")

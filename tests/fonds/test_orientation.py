@@ -141,3 +141,15 @@ def test_it_uses_a_constant_number_of_queries(client, fund, vocabularies):
         make(i)
     ten, shown = count()
     assert (ten, shown) == (two, 10)
+
+
+def test_it_keeps_the_calls_maximum_when_a_rule_only_raises_the_minimum(client, calls):
+    # A fund manager narrows the amounts from below only: the call's own maximum still applies.
+    eligibility_rule_add(call=calls["lanaudiere"], kind="amount_between", parameters={"min": "10000"})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    too_much = client.get(URL, {"mrcs": ["061"], "amount": "60000"})
+    assert "Lanaudière" in results(too_much)[1]
+    assert "The maximum is $50,000." in too_much.content.decode()
+    too_little = client.get(URL, {"mrcs": ["061"], "amount": "8000"})
+    assert "Lanaudière" in results(too_little)[1]
+    assert "Lanaudière" in results(client.get(URL, {"mrcs": ["061"], "amount": "20000"}))[0]

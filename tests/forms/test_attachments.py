@@ -161,3 +161,34 @@ def test_it_refuses_get_on_upload_and_delete(client, with_attachments, applicant
     client.force_login(applicant)
     assert client.get(reverse("forms:attachment_upload", args=[with_attachments.pk])).status_code == 405
     assert client.get(reverse("forms:attachment_delete", args=[with_attachments.pk, 1])).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "name,kind,saved_as",
+    [
+        ("Lettre d'appui.pdf", "pdf", "Lettre d'appui.pdf"),
+        ("photo.JPEG", "jpeg", "photo.JPEG"),
+        ("photo.png", "jpeg", "photo.jpg"),
+        ("lettre.pdf", "txt", "lettre.txt"),
+        ("outil.bat", "txt", "outil.txt"),
+        ("page.hta", "txt", "page.txt"),
+        ("sans extension", "docx", "sans extension.docx"),
+        ("..\\..\\dossier\\budget.xlsx", "xlsx", "budget.xlsx"),
+        (".pdf", "pdf", "document.pdf"),
+    ],
+)
+def test_it_names_a_download_after_what_its_bytes_are(name, kind, saved_as):
+    from forms.filetypes import download_name
+
+    assert download_name(name, kind) == saved_as
+
+
+def test_it_serves_text_named_like_a_pdf_as_a_text_file(client, with_attachments, applicant):
+    client.force_login(applicant)
+    post_file(client, with_attachments, "lettre.pdf", b"<html><script>alert(1)</script></html>")
+    attachment = Attachment.objects.get()
+    assert attachment.kind == "txt"
+    download = client.get(reverse("forms:attachment", args=[with_attachments.pk, attachment.pk]))
+    assert download["Content-Type"] == "text/plain; charset=utf-8"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert 'filename="lettre.txt"' in download["Content-Disposition"]

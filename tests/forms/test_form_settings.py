@@ -172,3 +172,26 @@ def test_it_keeps_the_questions_in_the_step_chosen(call):
     assert CallQuestion.objects.get(pk=q.pk).step == "budget"
     assert call_question_ensure(call=call, label="Budget?", step="project").pk == q.pk  # idempotent
     assert Decimal(call.max_amount) > 0
+
+
+def test_it_prefills_the_legal_form_and_territory_served_as_people_read_them(client, call, organisation, applicant):
+    from accounts.models import Mrc, Organisation, Population
+
+    organisation.legal_form = Organisation.LegalForm.NONPROFIT
+    organisation.save(update_fields=["legal_form"])
+    served = list(Mrc.objects.filter(code__in=["061", "062"]).order_by("region__code", "name"))
+    organisation.mrcs_served.set(served)
+    population = Population.objects.first()
+    organisation.populations.set([population])
+    form_q = call_question_ensure(call=call, label="Forme juridique?", prefill="legal_form", max_length=200)
+    where_q = call_question_ensure(call=call, label="Territoire desservi?", prefill="territory", max_length=300)
+    who_q = call_question_ensure(call=call, label="Pour qui?", prefill="populations", max_length=300)
+    client.force_login(applicant)
+    client.post(reverse("forms:create", args=[call.pk]))
+    new = Application.objects.get(organisation=organisation)
+    label = str(Organisation.LegalForm.NONPROFIT.label)
+    assert new.question_answers.get(question=form_q).text == label
+    assert new.question_answers.get(question=where_q).text == ", ".join(str(m) for m in served)
+    assert new.question_answers.get(question=who_q).text == str(population)
+    panel = client.get(step_url(new, "project")).text
+    assert label in panel and all(m.name in panel for m in served)

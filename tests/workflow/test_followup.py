@@ -89,6 +89,9 @@ def test_it_runs_a_three_year_project_to_its_closing(client, project, applicant,
     assert (result.actual, result.target, result.off_target) == (Decimal("20"), Decimal("40"), True)
     assert report.spending.get().spent == Decimal("9000")
     assert report.attachments.get().content_type == "application/pdf"
+    download = client.get(reverse("reporting:attachment", args=[report.attachments.get().pk]))
+    assert download["Content-Type"] == "application/pdf" and download["X-Content-Type-Options"] == "nosniff"
+    assert 'filename="bilan.pdf"' in download["Content-Disposition"]
 
     # The manager sends it back with comments: the report comes back to the applicant, prefilled.
     client.force_login(manager)

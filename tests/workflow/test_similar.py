@@ -3,6 +3,7 @@
 Runs on SQLite (word-overlap fallback) and, with DATABASE_URL=postgres://..., on PostgreSQL full-text.
 """
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -211,6 +212,11 @@ def test_the_manager_sees_similar_projects_on_the_screening_page(client, screene
     assert reverse("forms:detail", args=[far.pk]) not in html  # another fund's application: no link
     assert "Matawinie" in html and "Autre fonds" in html
     assert "Not shown (another fund)" in html
+    # Another fund's request that was not funded: its fund, year and similarity, not its title.
+    assert "Confidential request" in html
+    [far_row] = [row for row in re.findall(r"<tr>(.*?)</tr>", html, re.S) if "Autre fonds" in row]
+    assert "Confidential request" in far_row and far.title not in far_row
+    assert "Not shown (another fund)" in far_row
 
 
 def test_the_screening_page_says_when_nothing_is_similar(client, screened, manager):
