@@ -19,6 +19,7 @@ DEFAULT_PASSWORD = "guichet-demo-2026"
 # key, e-mail, full name, role, language, staff/superuser
 PEOPLE = [
     ("applicant", "demandeur@guichet.demo", "Sophie Tremblay", APPLICANT, "fr", False),
+    ("colleague", "collegue@guichet.demo", "Hugo Landry", APPLICANT, "fr", False),
     ("applicant2", "demandeur2@guichet.demo", "Marc-Antoine Gagnon", APPLICANT, "fr", False),
     ("releve", "releve@guichet.demo", "Jérémie Côté", APPLICANT, "fr", False),
     ("cab", "cab@guichet.demo", "Louise Lalonde", APPLICANT, "fr", False),
@@ -89,6 +90,16 @@ ORGANISATIONS = [
 
 ORGANISATION_MEMBER = {o[0]: o[6] for o in ORGANISATIONS}
 
+# Colleagues (person key: organisation key): invited by the organisation's administrator, invitation accepted.
+COLLEAGUES = {"colleague": "carrefour"}
+
+# Invitations nobody has answered yet (organisation key, e-mail, language of the e-mail). No account has
+# these addresses; the invitation e-mail goes nowhere (see accounts.management.commands.demo).
+PENDING_INVITATIONS = [("carrefour", "intervenante@guichet.demo", "fr")]
+
+# Organisation key of every applicant account, for the printed logins.
+ORGANISATION_OF = {**{member: key for key, member in ORGANISATION_MEMBER.items()}, **COLLEAGUES}
+
 # The rest of each profile: address, territory served (MRC codes), annual budget,
 # populations served (accounts.vocabulary codes) and contact people (fictional).
 PROFILES = {
@@ -102,7 +113,8 @@ PROFILES = {
         "contacts": [
             {"name": "Sophie Tremblay", "role": "Directrice générale", "email": "demandeur@guichet.demo",
              "phone": "450 555-0101"},
-            {"name": "Hugo Landry", "role": "Coordonnateur des programmes", "email": "", "phone": "450 555-0102"},
+            {"name": "Hugo Landry", "role": "Coordonnateur des programmes", "email": "collegue@guichet.demo",
+             "phone": "450 555-0102"},
         ],
     },
     "grenier": {
@@ -274,6 +286,12 @@ class ApplicationSpec:
     sustainability: str = ""
     scores: dict[str, list[int]] = field(default_factory=dict)
     report_actuals: list[int] = field(default_factory=list)  # year-1 value of each indicator
+    # Used by forms.demo (drafts at each wizard step, co-funding):
+    lines: list[dict] = field(default_factory=list)  # expense budget: {label, year, amount}
+    cofunding: dict[str, int] = field(default_factory=dict)  # other call key: amount asked of it
+    author: str = ""  # person key; the organisation's administrator when empty
+    reach: str = ""  # answer to the call's own question of the project step
+    justifications: list[str] = field(default_factory=list)  # one per checklist item, in the rubric's order
 
 
 APPLICATIONS = [
@@ -381,6 +399,145 @@ APPLICATIONS = [
     ),
 ]
 
+# Drafts stopped at each wizard step (`stage` is the step the applicant is on), loaded by forms.demo
+# once the calls' forms are set up. Every step before it is saved; nothing after it is, except
+# what the wizard itself copies from the organisation's earlier application.
+WIZARD_DRAFTS = [
+    ApplicationSpec(
+        "releve",
+        "foundation_open",
+        "project",
+        "Aide aux devoirs par les pairs",
+        "Depuis 2024, des jeunes de 16 et 17 ans aident les plus jeunes à faire leurs devoirs deux soirs "
+        "par semaine à la maison des jeunes. Nous voulons consolider l'activité et l'ouvrir aux élèves de "
+        "l'école secondaire voisine.",
+    ),
+    ApplicationSpec(
+        "grenier",
+        "foundation_open",
+        "partners",
+        "Serre communautaire quatre saisons",
+        "Prolonger de six mois la saison du jardin collectif de Saint-Jean-de-Matha grâce à une serre "
+        "chauffée à l'énergie solaire, cultivée par les membres de la coopérative et des bénévoles.",
+        amounts=[20_000, 15_000],
+        # Not saved yet (the applicant is on this step): the project is carried with them.
+        partners=[
+            {"name": "Municipalité de Saint-Jean-de-Matha", "role": "Prête le terrain derrière l'hôtel de ville"},
+            {"name": "Club des jardiniers de Matawinie (fictif)", "role": "Forme les bénévoles"},
+        ],
+        lines=[
+            {"label": "Serre et installation", "year": 1, "amount": 22_000},
+            {"label": "Animation horticole (0,4 ETC)", "year": 1, "amount": 8_000},
+            {"label": "Animation horticole (0,4 ETC)", "year": 2, "amount": 12_000},
+            {"label": "Semences, terreau et outils", "year": 1, "amount": 2_500},
+            {"label": "Semences, terreau et outils", "year": 2, "amount": 2_500},
+        ],
+        reach="Les ménages à faible revenu et les personnes aînées de Saint-Jean-de-Matha et des villages "
+        "voisins, qui cultivent ensemble et repartent avec une part des récoltes.",
+    ),
+    ApplicationSpec(
+        "cuisines",
+        "ministry_open",
+        "attachments",
+        "Groupes d'achats collectifs pour les familles de Gatineau",
+        "Des groupes de dix familles qui commandent ensemble, chaque mois, des denrées de base en gros "
+        "et les partagent au local des Cuisines collectives, pour payer leur épicerie 20 % moins cher.",
+        amounts=[18_000, 16_000, 14_000],
+        partners=[
+            {"name": "Épicerie communautaire du Vieux-Hull (fictive)", "role": "Prête son entrepôt et son camion"},
+            {"name": "Maison de la famille de Gatineau (fictive)", "role": "Recrute les familles, offre la halte"},
+        ],
+        indicators=[
+            {"name": "Familles membres d'un groupe d'achat", "unit": "familles", "baseline": 0, "target": 90},
+            {"name": "Économie moyenne sur l'épicerie", "unit": "%", "baseline": 0, "target": 20},
+        ],
+        sustainability="Dès la deuxième année, une cotisation de 5 $ par commande couvre le transport. Les "
+        "familles formées animent elles-mêmes les groupes; la Ville de Gatineau étudie un soutien au local.",
+        reach="Des familles à faible revenu des quartiers centraux de Gatineau, dont beaucoup de familles "
+        "nouvellement arrivées.",
+    ),
+    ApplicationSpec(
+        "carrefour",
+        "foundation_open",
+        "summary",
+        "Papas en action : rencontres pour les pères de Joliette",
+        "Consolider les rencontres de pères lancées en 2022 : un soir par semaine, des pères échangent "
+        "sur leur rôle, préparent une activité avec leurs enfants le samedi et s'entraident.",
+        amounts=[14_000, 11_000],
+        lines=[
+            {"label": "Intervenant (0,3 ETC)", "year": 1, "amount": 11_000},
+            {"label": "Intervenant (0,3 ETC)", "year": 2, "amount": 9_000},
+            {"label": "Activités du samedi avec les enfants", "year": 1, "amount": 3_000},
+            {"label": "Activités du samedi avec les enfants", "year": 2, "amount": 2_000},
+        ],
+        partners=[
+            {"name": "CLSC de Joliette (fictif)", "role": "Réfère les pères et coanime deux rencontres par session"},
+            {"name": "Bibliothèque municipale de Joliette", "role": "Prête une salle le samedi"},
+        ],
+        indicators=[
+            {"name": "Pères participants", "unit": "pères", "baseline": 18, "target": 40},
+            {"name": "Rencontres tenues", "unit": "rencontres", "baseline": 0, "target": 70},
+        ],
+        sustainability="Deux pères formés coaniment déjà les rencontres. À partir de la troisième année, "
+        "le Carrefour intègre l'activité à son budget de base (soutien à la mission) et une caisse locale "
+        "commandite les activités du samedi.",
+        author="colleague",
+        reach="Des pères de la MRC de Joliette, surtout de jeunes pères et des pères séparés ou à faible revenu.",
+        justifications=[
+            "Aucun autre service de la MRC ne s'adresse aux pères comme parents.",
+            "Inspiré du programme d'un organisme famille de Québec, adapté avec les pères eux-mêmes.",
+            "Le CLSC coanime et réfère; la bibliothèque prête une salle.",
+            "Un sondage auprès de 25 pères a fixé l'horaire et les thèmes des rencontres.",
+            "Soutien à la mission du Carrefour et commandite d'une caisse locale dès la troisième année.",
+            "Deux pères formés coaniment déjà; un guide d'animation sera écrit la première année.",
+        ],
+    ),
+]
+
+# One project written once and addressed to two funds (co-funding), loaded by forms.demo: submitted
+# to `call`, with a copy for each call of `cofunding`. The Fondation has screened its copy eligible;
+# the ministry has not screened yet.
+COFUNDED = ApplicationSpec(
+    "carrefour",
+    "ministry_open",
+    "submitted",
+    "Ateliers « Bien manger à petit prix » pour les familles",
+    "Deux ateliers par semaine où des parents à faible revenu cuisinent des repas économiques, apprennent "
+    "à faire un budget d'épicerie et repartent avec des portions pour la semaine; une halte-garderie "
+    "accueille les enfants pendant les ateliers.",
+    amounts=[24_000, 16_000],
+    cofunding={"foundation_open": 20_000},
+    lines=[
+        {"label": "Animatrice en cuisine (0,6 ETC)", "year": 1, "amount": 21_000},
+        {"label": "Animatrice en cuisine (0,6 ETC)", "year": 2, "amount": 14_000},
+        {"label": "Denrées et matériel de cuisine", "year": 1, "amount": 9_000},
+        {"label": "Denrées et matériel de cuisine", "year": 2, "amount": 6_000},
+        {"label": "Halte-garderie pendant les ateliers", "year": 1, "amount": 6_000},
+        {"label": "Halte-garderie pendant les ateliers", "year": 2, "amount": 4_000},
+    ],
+    partners=[
+        {"name": "Banque alimentaire régionale (fictive)", "role": "Fournit une partie des denrées"},
+        {"name": "CLSC de Joliette (fictif)", "role": "Réfère les familles; une nutritionniste par session"},
+    ],
+    indicators=[
+        {"name": "Familles participantes", "unit": "familles", "baseline": 25, "target": 60},
+        {"name": "Ateliers offerts", "unit": "ateliers", "baseline": 0, "target": 140},
+    ],
+    sustainability="Les ateliers existent depuis 2023 grâce à des dons. Après deux ans, une contribution "
+    "symbolique des familles, l'entente avec la banque alimentaire et le soutien à la mission du Carrefour "
+    "couvriront les frais; deux mères formées coaniment déjà les ateliers.",
+    reach="Des familles à faible revenu de Joliette, dont plusieurs familles nouvellement arrivées; près "
+    "de la moitié sont monoparentales.",
+    justifications=[
+        "Aucune cuisine collective n'accueille les parents avec une halte-garderie à Joliette.",
+        "Inspiré des cuisines collectives du Québec, avec un volet budget demandé par les parents.",
+        "La banque alimentaire fournit des denrées; le CLSC réfère les familles.",
+        "Les parents des ateliers de 2023 ont choisi l'horaire et les recettes.",
+        "Contribution des familles, entente avec la banque alimentaire et soutien à la mission.",
+        "Deux mères formées coaniment déjà; les recettes sont réunies dans un cahier remis aux familles.",
+    ],
+)
+
 SCORE_COMMENTS = {
     5: "Très solide sur ce critère.",
     4: "Bien appuyé par la demande.",
@@ -393,14 +550,21 @@ SCORE_COMMENTS = {
 TOUR = [
     (
         "demandeur@guichet.demo",
-        "a draft stopped at the budget step, a draft an advisor is commenting, "
-        "a funded project whose year-2 report is due",
+        "a draft stopped at the budget step, a draft an advisor is commenting, a project sent to two funds "
+        "(co-funding: the Fondation found it eligible, the ministry has yet to screen it), a funded project "
+        "whose year-2 report is due; the organisation's members: a colleague and a pending invitation",
+    ),
+    ("collegue@guichet.demo", "the same organisation: a draft ready to submit (summary step)"),
+    (
+        "releve@guichet.demo, demandeur2@guichet.demo, cuisines@guichet.demo",
+        "one draft each, stopped at the project, the partners and the attachments step (in that order)",
     ),
     ("conseillere@guichet.demo", "a draft waiting for comments"),
     ("comite2@guichet.demo", "an application to score (this account reads the site in English)"),
     (
         "gestionnaire@guichet.demo",
-        "manages every demo fund: a screening, a reviewer assignment, the decided applications",
+        "manages every demo fund: screenings (one of a co-funded project), reviewer assignments, "
+        "the decided applications",
     ),
     (
         "bailleur@guichet.demo",

@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import Membership, Mrc, Organisation, Population, User
-from accounts.services import organisation_update
+from accounts.services import invitation_accept, invitation_create, organisation_update
 from accounts.vocabulary import POPULATIONS, vocabulary_load
 from fonds.models import Call, Fund, Funder
 from fonds.services import call_create
@@ -40,11 +40,13 @@ from workflow.flows import ApplicationFlow
 from .demo_data import (
     APPLICATIONS,
     CALLS,
+    COLLEAGUES,
     COMMITTEE,
     DEFAULT_PASSWORD,
     FUNDERS,
     ORGANISATION_MEMBER,
     ORGANISATIONS,
+    PENDING_INVITATIONS,
     PEOPLE,
     PROFILES,
     SCORE_COMMENTS,
@@ -94,6 +96,40 @@ def organisations_load(*, people: dict[str, User]) -> dict[str, Organisation]:
         _profile_complete(organisation, PROFILES.get(key), people[member])
         organisations[key] = organisation
     return organisations
+
+
+def members_load(*, organisations: dict[str, Organisation], people: dict[str, User]) -> None:
+    """Colleagues join through an invitation from their administrator that they accept; the other
+    invitations stay pending. Once only: an address the organisation already invited (whatever
+    became of that invitation since) or already counts as a member is left as it is."""
+
+    def untouched(organisation: Organisation, email: str) -> bool:
+        return not (
+            organisation.invitations.filter(email__iexact=email).exists()
+            or organisation.memberships.filter(user__email__iexact=email).exists()
+        )
+
+    for person, key in COLLEAGUES.items():
+        organisation, colleague = organisations[key], people[person]
+        if untouched(organisation, colleague.email):
+            invitation = invitation_create(
+                organisation=organisation,
+                by=people[ORGANISATION_MEMBER[key]],
+                email=colleague.email,
+                is_admin=False,
+                language=colleague.language,
+            )
+            invitation_accept(invitation=invitation, user=colleague)
+    for key, email, language in PENDING_INVITATIONS:
+        organisation = organisations[key]
+        if untouched(organisation, email):
+            invitation_create(
+                organisation=organisation,
+                by=people[ORGANISATION_MEMBER[key]],
+                email=email,
+                is_admin=False,
+                language=language,
+            )
 
 
 def _profile_complete(organisation: Organisation, spec: dict | None, admin: User) -> None:
@@ -296,6 +332,7 @@ def demo_load(*, password: str = DEFAULT_PASSWORD) -> Result:
     """Load everything. Call inside a transaction: a failure leaves nothing half-made."""
     people = people_load(password=password)
     organisations = organisations_load(people=people)
+    members_load(organisations=organisations, people=people)
     calls = calls_load(people=people)
     created, kept = [], []
     for spec in APPLICATIONS:

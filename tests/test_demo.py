@@ -8,9 +8,19 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from viewflow.workflow.models import Task
 
-from accounts.models import Membership, Organisation, User
+from accounts.models import Invitation, Membership, Organisation, User
 from fonds.models import Call, Criterion, Fund, Funder
-from forms.models import Application, BudgetYear, Indicator, Partner, WizardState
+from forms.models import (
+    Application,
+    BudgetLine,
+    BudgetYear,
+    CoFundingRequest,
+    Indicator,
+    Partner,
+    QuestionAnswer,
+    StepSave,
+    WizardState,
+)
 from reporting.models import Agreement, AgreementYear, IndicatorResult, Report
 from reviewers.models import Comment, ReviewerAssignment, Score, SupportRequest
 from workflow.engine import active_task
@@ -20,15 +30,15 @@ from workflow.models import OutboxMessage
 pytestmark = pytest.mark.django_db
 
 COUNTED = [
-    User, Organisation, Membership, Funder, Fund, Call, Criterion, Application, BudgetYear, Partner, Indicator,
-    WizardState, SupportRequest, Comment, ReviewerAssignment, Score, Agreement, AgreementYear, Report,
-    IndicatorResult, Task, OutboxMessage,
+    User, Organisation, Membership, Invitation, Funder, Fund, Call, Criterion, Application, BudgetYear, BudgetLine,
+    CoFundingRequest, Partner, Indicator, QuestionAnswer, StepSave, WizardState, SupportRequest, Comment,
+    ReviewerAssignment, Score, Agreement, AgreementYear, Report, IndicatorResult, Task, OutboxMessage,
 ]  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings):
-    # The loader hashes eleven passwords per run; the default hasher would make this file slow.
+    # The loader hashes twelve passwords per run; the default hasher would make this file slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -51,8 +61,9 @@ def _printed_logins(output: str) -> list[tuple[str, str, str]]:
 def test_it_creates_nothing_new_on_a_second_run():
     _demo()
     first = _counts()
-    # 7 from the core demo, 4 under committee review (reviewers), 2 funded projects (reporting).
-    assert first["Application"] == 13
+    # 7 from the core demo; 4 drafts and a co-funded project with its copy (forms);
+    # 4 under committee review (reviewers); 2 funded projects (reporting).
+    assert first["Application"] == 19
     assert first["Agreement"] == 3
     _demo()
     assert _counts() == first
@@ -61,7 +72,7 @@ def test_it_creates_nothing_new_on_a_second_run():
 def test_it_prints_logins_that_authenticate():
     output = _demo()
     logins = _printed_logins(output)
-    assert len(logins) == 11
+    assert len(logins) == 12
     roles = {role for _email, role, _password in logins}
     from django.utils.translation import override
 
@@ -173,3 +184,78 @@ def test_it_leaves_an_application_moved_on_since_alone():
     _demo()
     assert _counts() == before
     assert active_task(application=advised, node=ApplicationFlow.draft) is not None
+
+
+def test_it_sends_one_project_to_two_funds_each_deciding_on_its_own():
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    _demo()
+    lead = Application.objects.get(title="Ateliers « Bien manger à petit prix » pour les familles", lead=None)
+    [copy] = lead.cofunded.all()
+    assert lead.created_by.email == "demandeur@guichet.demo"
+    assert [(r.call, r.amount) for r in lead.cofunding_requests.all()] == [(copy.call, 20_000)]
+    assert lead.call.fund != copy.call.fund
+    assert lead.total_requested == 40_000 and copy.total_requested == 20_000
+    # The ministry has still to screen its application; the Fondation found its copy eligible.
+    assert lead.status == "submitted"
+    assert active_task(application=lead, node=ApplicationFlow.screen) is not None
+    assert copy.status == "in_review" and copy.eligible
+    assert active_task(application=copy, node=ApplicationFlow.screen) is None
+    assert active_task(application=copy, node=ApplicationFlow.assign_reviewers) is not None
+    with translation.override("en"):
+        html = render_to_string("forms/_cofunding_status.html", {"application": lead, "is_member": True})
+    assert lead.call.title in html and copy.call.title in html
+    assert "Submitted" in html and "Committee review" in html
+
+
+def test_it_gives_the_demo_organisation_a_colleague_and_a_pending_invitation(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        output = _demo()
+    applicant = User.objects.get(email="demandeur@guichet.demo")
+    organisation = applicant.memberships.get().organisation
+    members = {m.user.email: m.is_admin for m in organisation.memberships.select_related("user")}
+    assert members == {"demandeur@guichet.demo": True, "collegue@guichet.demo": False}
+    assert "Hugo Landry (Carrefour familial Joliette-Lanaudière)" in output
+    joined = organisation.invitations.get(email="collegue@guichet.demo")
+    assert joined.accepted_by.email == "collegue@guichet.demo" and joined.invited_by == applicant
+    [pending] = [i for i in organisation.invitations.all() if i.is_pending()]
+    assert pending.email == "intervenante@guichet.demo"
+    assert not User.objects.filter(email=pending.email).exists()
+    # Only the pending invitation is e-mailed, and the e-mail stays in the local outbox.
+    assert [m.to for m in mailoutbox if "invitations" in m.body] == [["intervenante@guichet.demo"]]
+
+
+def test_it_leaves_drafts_at_every_wizard_step_with_the_steps_before_saved():
+    from forms.services import missing_items
+    from forms.steps import step_names
+
+    _demo()
+    drafts = list(Application.objects.filter(status="draft", lead=None))
+    assert {d.wizard_step for d in drafts} >= {
+        "project",
+        "budget",
+        "partners",
+        "sustainability",
+        "attachments",
+        "summary",
+    }
+    for draft in drafts:
+        steps = step_names(draft)
+        assert draft.wizard_step in steps, draft.title
+        before = steps[: steps.index(draft.wizard_step)]
+        saved = set(StepSave.objects.filter(application=draft).values_list("step", flat=True))
+        # Every step before the current one is saved (attachments only once a file is added), none after it.
+        assert set(before) - {"attachments"} <= saved <= set(before) | {draft.wizard_step}, draft.title
+        assert draft.title and draft.summary
+        waiting = active_task(application=draft, node=ApplicationFlow.draft) or active_task(
+            application=draft, node=ApplicationFlow.advise
+        )
+        assert waiting is not None, draft.title
+    at = {d.wizard_step: d for d in drafts}
+    assert at["attachments"].call.form_settings.attachments_enabled
+    assert missing_items(at["summary"]) == []
+    assert at["summary"].created_by.email == "collegue@guichet.demo"
+    assert missing_items(at["project"]) == ["budget"]

@@ -47,3 +47,31 @@ def test_it_leaves_a_profile_edited_since_alone():
     call_command("demo", stdout=StringIO())
     organisation.refresh_from_db()
     assert organisation.city == "Ailleurs"
+
+
+def test_it_addresses_the_new_drafts_and_the_cofunded_project_to_calls_their_organisation_can_get():
+    from accounts.demo_data import COFUNDED, WIZARD_DRAFTS
+    from fonds import eligibility as e
+    from fonds.rules import call_rules, vocabulary_get
+    from forms.models import Application
+
+    call_command("demo", stdout=StringIO())
+    vocabulary = vocabulary_get()
+    titles = [spec.title for spec in [*WIZARD_DRAFTS, COFUNDED]]
+    applications = list(Application.objects.filter(title__in=titles).select_related("organisation", "call"))
+    assert len(applications) == len(titles) + 1  # the co-funded project's copy
+    for application in applications:
+        organisation = application.organisation
+        mrcs = list(organisation.mrcs_served.select_related("region"))
+        years = [y.amount for y in application.years.all()]
+        answers = e.Answers(
+            legal_form=organisation.legal_form,
+            mrcs=frozenset(m.code for m in mrcs),
+            regions=frozenset(m.region.code for m in mrcs),
+            populations=frozenset(organisation.populations.values_list("code", flat=True)),
+            amount=sum(years) if years else None,
+            years=len(years) or None,
+            annual_budget=organisation.annual_budget,
+        )
+        verdict = e.evaluate(call_rules(application.call, vocabulary), answers)
+        assert verdict.eligible, (application.title, application.call.title, verdict.reasons)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from accounts.demo_data import DEFAULT_PASSWORD, ORGANISATIONS, PEOPLE, TOUR
+from accounts.demo_data import DEFAULT_PASSWORD, ORGANISATION_OF, ORGANISATIONS, PEOPLE, TOUR
 from accounts.demo_loader import demo_load
 from accounts.roles import ROLES
 from forms.models import Application
@@ -73,7 +73,8 @@ class Command(BaseCommand):
         self.stdout.write("")
 
     def _logins(self, password: str) -> None:
-        organisation_of = {member: name for _k, name, _f, _n, _m, _mi, member in ORGANISATIONS}
+        names = {key: name for key, name, *_rest in ORGANISATIONS}
+        organisation_of = {person: names[key] for person, key in ORGANISATION_OF.items()}
         rows = [
             (email, str(ROLES[role]), f"{name} ({organisation_of[key]})" if key in organisation_of else name)
             for key, email, name, role, _lang, _admin in PEOPLE
