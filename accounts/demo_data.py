@@ -355,7 +355,7 @@ APPLICATIONS = [
     ),
     ApplicationSpec(
         "cuisines",
-        "foundation_open",
+        "ministry_open",  # the Fondation serves Lanaudière only; this organisation is in Gatineau
         "eligible",
         "Cuisines collectives pour familles nouvellement arrivées",
         "Des ateliers de cuisine collective en français pour les familles immigrantes de Gatineau, "

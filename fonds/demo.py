@@ -40,7 +40,7 @@ AUDIENCES = {
         ],
     ),
     "foundation_closed": (
-        ["14"],
+        ["14", "07"],  # the 2025 call was open to Lanaudière and Outaouais
         [],
         ["social-inclusion"],
         [],
