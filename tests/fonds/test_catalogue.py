@@ -89,3 +89,8 @@ def test_it_does_not_grow_queries_with_calls(client, fund):
         make(i)
     assert len(calls_open()) == 10
     assert count() == two
+
+
+def test_it_titles_the_page_with_its_own_name_then_the_site(client, db):
+    html = client.get(reverse("fonds:catalogue"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "<title>Appels de projets · Guichet</title>" in html
