@@ -1,15 +1,20 @@
 """Autosave: the browser posts the parts of a step the applicant changed; valid parts are saved at once.
 
 Answers (JSON):
-- 200 {saved, version, saved_at, message, errors: {field: [messages]}}: every valid part is saved;
-  `errors` lists the parts that were not, with why (what was typed stays in the browser);
-- 409 {conflict: true, version, saved_by, saved_at, fields: [{name, label, yours, theirs, rows}]}:
-  another member saved the same step since `version`; nothing written. Sending again with the
-  returned version keeps the applicant's text ("keep mine");
-- 400 when the version is missing, 403/404 for people who may not edit, 423 once submitted.
+- 200 {saved, version, saved_at, message, errors: {field: [messages]}, general_errors: {part: [messages]}}:
+  every valid part is saved; `errors` lists the fields that were not, with why, and
+  `general_errors` what is wrong with a part as a whole (two indicators with the same name, too
+  many rows, the total of the budget), an empty list for a part sent that is fine (what was typed
+  stays in the browser). `version` is the one the page is now in step with;
+- 409 {conflict: true, version, saved_by, saved_at, fields: [{name, label, yours, theirs, rows}],
+  theirs: [every part of the step as saved, see forms.steps.saved_parts]}: another member saved
+  the same step since `version`; nothing written. The page shows every part that differs from
+  what it holds, brings the parts the applicant did not touch up to the saved values, and sends
+  again with the returned version what the applicant chose to keep ("keep mine");
+- 400 when the version is missing or is not one the application had, 401 once signed out (the
+  page keeps the text), 403/404 for people who may not edit, 423 once submitted.
 """
 
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -28,9 +33,19 @@ def _submitted() -> JsonResponse:
     )
 
 
-@login_required
+def _signed_out() -> JsonResponse:
+    message = _(
+        "You have been signed out, so your last changes were not saved. They are still on this page: "
+        "sign in again in another tab, then come back here; saving is tried again when you type or press Save."
+    )
+    return JsonResponse({"saved": False, "signed_out": True, "message": message}, status=401)
+
+
 @require_POST
 def autosave(request, pk: int, step: str):
+    # A script is asking: an answer it can read, not the sign-in page a redirect would give.
+    if not request.user.is_authenticated:
+        return _signed_out()
     # One short transaction: the application row is read once, locked, and the save follows
     # (deadline day sends these by the thousand; see bench/deadline.py).
     with transaction.atomic():
@@ -43,7 +58,7 @@ def autosave(request, pk: int, step: str):
         if application.status != Application.Status.DRAFT:
             return _submitted()
         version = parse_version(request.POST.get("version"))
-        if version is None:
+        if version is None or version > application.version:
             return JsonResponse(
                 {"saved": False, "message": _("The page is out of date: reload it to go on.")}, status=400
             )
@@ -69,14 +84,17 @@ def autosave(request, pk: int, step: str):
     saved_at = time_of(application.updated_at)
     if result.errors:
         message = _("Saved at %(time)s, except the fields marked in error.") % {"time": saved_at}
+    elif any(result.general_errors.values()):
+        message = _("Saved at %(time)s, except what the messages above the fields explain.") % {"time": saved_at}
     else:
         message = _("Saved at %(time)s") % {"time": saved_at}
     return JsonResponse(
         {
             "saved": result.saved,
-            "version": application.version,
+            "version": result.version,
             "saved_at": saved_at,
             "message": message,
             "errors": result.errors,
+            "general_errors": result.general_errors,
         }
     )

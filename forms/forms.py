@@ -132,10 +132,14 @@ class BudgetForm(StepForm):
     calls the same application is addressed to (co-funding), with the amount asked of each.
     """
 
-    def __init__(self, *args, call: Call, settings=None, cofunding_calls: dict | None = None, **kwargs):
+    def __init__(
+        self, *args, call: Call, settings=None, cofunding_calls: dict | None = None, partial: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.call = call
         self.settings = settings
+        # Autosave sends only the years the applicant changed: the total counts the others as saved.
+        self.partial = partial
         for year in range(1, call.max_years + 1):
             self.fields[f"year_{year}"] = MoneyField(
                 label=_("Amount asked for year %(year)s") % {"year": year},
@@ -161,18 +165,28 @@ class BudgetForm(StepForm):
     def formset_label(self, name: str) -> str:
         return {"lines": _("Expense budget"), "cofunding": _("Other funds asked")}[name]
 
-    def amounts(self) -> list[Decimal]:
+    def amounts(self, values: list | None = None) -> list[Decimal]:
         """Amounts of year 1 up to the last year filled in; a gap in between counts as zero."""
-        values = [self.cleaned_data.get(f"year_{y}") for y in range(1, self.call.max_years + 1)]
+        if values is None:
+            values = [self.cleaned_data.get(f"year_{y}") for y in range(1, self.call.max_years + 1)]
+        values = list(values)
         while values and values[-1] is None:
             values.pop()
         return [v if v is not None else Decimal("0") for v in values]
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
+        names = [f"year_{y}" for y in range(1, self.call.max_years + 1)]
+        if self.partial:
+            sent = [name for name in names if self.add_prefix(name) in self.data]
+            if not sent or any(name in self.errors for name in sent):
+                return cleaned
+            values = [cleaned.get(name) if name in sent else self.initial.get(name) for name in names]
+        elif self.errors:
             return cleaned
-        total = sum(self.amounts(), Decimal("0"))
+        else:
+            values = [cleaned.get(name) for name in names]
+        total = sum(self.amounts(values), Decimal("0"))
         if not self.call.min_amount <= total <= self.call.max_amount:
             raise forms.ValidationError(
                 _("The total asked (%(total)s) must be between %(min)s and %(max)s."),
@@ -184,6 +198,12 @@ class BudgetForm(StepForm):
                 },
             )
         return cleaned
+
+    def holds_stale_data(self, present: set[str]) -> bool:
+        # Years the call no longer funds are not fields of the form: saving the years drops them.
+        sent_years = any(f"year_{y}" in present for y in range(1, self.call.max_years + 1))
+        saved_years = {key for key in self.initial if key.startswith("year_")}
+        return sent_years and any(int(key[len("year_") :]) > self.call.max_years for key in saved_years)
 
     def save_kwargs(self, present: set[str]) -> dict:
         kwargs = {"questions": self.question_values(present)}
@@ -281,6 +301,9 @@ IndicatorFormSetClass = forms.formset_factory(
 
 class PartnersForm(StepForm):
     """Partners (only for a project carried with partners) and indicators with their yearly targets."""
+
+    # The rows each of the step's own errors is about (the autosave answer reports them with those rows).
+    error_parts = {"no_indicator": "indicators", "duplicate_indicator": "indicators", "no_partner": "partners"}
 
     def __init__(self, *args, concerted: bool, partners_enabled: bool = True, target_years: int = 0, **kwargs):
         super().__init__(*args, **kwargs)

@@ -177,6 +177,11 @@ class StepForm(forms.Form):
             messages += [str(m) for m in formset.non_form_errors()]
         return messages
 
+    def holds_stale_data(self, present: set[str]) -> bool:
+        """Whether saving the present parts as typed would drop something the step can no longer show
+        (e.g. budget years beyond a call's shortened duration), so the save must go through unchanged."""
+        return False
+
     # -- conflicts
 
     def conflicts(self, present: set[str]) -> list[dict]:

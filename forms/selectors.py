@@ -167,8 +167,8 @@ MISSING = {
     "budget_below_min": (_("The total asked is below the call's minimum of %(min)s."), "budget", "id_budget-year_1"),
     "budget_years_above_max": (
         _(
-            "This call funds projects of at most %(years)s years, and your budget asks for later years: "
-            "save the budget step again to keep only the years the call funds."
+            "Your budget asks for years this call does not fund (it funds up to year %(years)s): "
+            "save the budget step again to keep only those years."
         ),
         "budget",
         "id_budget-year_1",

@@ -146,6 +146,19 @@ def _saving(*, locked: bool):
     return transaction.atomic()
 
 
+def step_saved_since(application: Application, *, step: str, version: int) -> StepSave | None:
+    """The step's last save when it was made after `version` (None when the step is as it was then).
+
+    A version above the application's own was never handed out (a forged or broken page): it is
+    treated as older than every save, so it never lets a save through unchecked."""
+    if application.version == version:
+        return None
+    saves = StepSave.objects.filter(application=application, step=step)
+    if version < application.version:
+        saves = saves.filter(version__gt=version)
+    return saves.select_related("saved_by").first()
+
+
 def _begin(application: Application, *, step: str, expected_version: int | None, locked: bool = False) -> Application:
     if locked:
         if application.status != Application.Status.DRAFT:
@@ -154,12 +167,8 @@ def _begin(application: Application, *, step: str, expected_version: int | None,
         application = _lock_draft(application)
     # Every save writes the application's version and its step's StepSave together, so no step can
     # have been saved after `expected_version` while the (locked, fresh) version is not above it.
-    if expected_version is not None and application.version > expected_version:
-        saved = (
-            StepSave.objects.filter(application=application, step=step, version__gt=expected_version)
-            .select_related("saved_by")
-            .first()
-        )
+    if expected_version is not None:
+        saved = step_saved_since(application, step=step, version=expected_version)
         if saved is not None:
             raise VersionConflict(application=application, saved=saved)
     return application
@@ -439,6 +448,9 @@ def missing_items(application: Application) -> list[str]:
         missing.append("budget_above_max")
     elif sum(y.amount for y in years) < application.call.min_amount:
         missing.append("budget_below_min")
+    # The call's duration may have been shortened after the budget was written.
+    if any(y.year > application.call.max_years and y.amount for y in years):
+        missing.append("budget_years_above_max")
     unjustified = ChecklistAnswer.objects.filter(application_id=application.pk, checked=True, justification="")
     required = CallQuestion.objects.filter(call_id=application.call_id, required=True)
     # One query tells what exists; the lists below are read only when there is something to list.

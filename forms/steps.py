@@ -6,6 +6,7 @@ validate and save a step in exactly the same way.
 
 from dataclasses import dataclass, field
 
+from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,7 @@ from fonds.models import ChecklistItem
 from . import services
 from .forms import AttachmentsForm, BudgetForm, PartnersForm, ProjectForm, SummaryForm, SustainabilityForm
 from .models import Application, CallQuestion, form_settings
+from .partial import display
 from .selectors import cofunding_calls
 
 ALL_STEPS = [
@@ -69,8 +71,87 @@ def _sends(parts: set[str] | None, prefix: str) -> bool:
 class SaveResult:
     application: Application
     saved: bool = False  # something was written
-    conflict: dict | None = None  # {saved_by, saved_at, version, fields} when another member saved meanwhile
-    errors: dict = field(default_factory=dict)
+    # {saved_by, saved_at, version, fields, theirs} when another member saved meanwhile (see conflict_of)
+    conflict: dict | None = None
+    errors: dict = field(default_factory=dict)  # {html name: [messages]} of the parts sent
+    general_errors: dict = field(default_factory=dict)  # {part: [messages]}, see general_errors
+    # The version the caller's page is now in step with: the one it sent while the step holds a
+    # save it has not seen, so that its next save is checked against that save.
+    version: int | None = None
+
+
+def page_value(bound) -> str:
+    """A field's value as the page holds it (what its input, select or checkbox gives the script)."""
+    value = bound.value()
+    if isinstance(bound.field, forms.BooleanField):
+        return "on" if value else ""
+    if isinstance(bound.field, forms.ChoiceField):
+        return "" if value is None else str(value)
+    shown = bound.field.widget.format_value(value)
+    return "" if shown is None else str(shown)
+
+
+def _shown(bound) -> str:
+    """A field's value as a person reads it (the choice's label for a list)."""
+    value = page_value(bound)
+    if isinstance(bound.field, forms.BooleanField):
+        return display(bool(value))
+    if isinstance(bound.field, forms.ChoiceField):
+        return str(dict((str(k), v) for k, v in bound.field.choices).get(value, value)) if value else ""
+    return value
+
+
+def saved_parts(form) -> list[dict]:
+    """Every part of a step as saved, for the conflict panel: `form` is the step's unbound form.
+
+    Fields: {name, label, theirs (as read), theirs_raw (as the page holds it), rows: False};
+    row sets: {name (the formset's prefix), label, theirs (a line per row), rows: True,
+    fields: [row field names], values: [[page values of a row]]}, saved rows only."""
+    parts = []
+    for name in form.fields:
+        bound = form[name]
+        parts.append(
+            {
+                "name": bound.html_name,
+                "label": str(bound.label),
+                "theirs": _shown(bound),
+                "theirs_raw": page_value(bound),
+                "rows": False,
+            }
+        )
+    for name, formset in form.formsets().items():
+        fields = [n for n in formset.empty_form.fields if n != "DELETE"]
+        rows = formset.forms[: len(formset.initial or [])]
+        parts.append(
+            {
+                "name": formset.prefix,
+                "label": str(form.formset_label(name)),
+                "theirs": "\n".join(" — ".join(v for v in (_shown(row[n]) for n in fields) if v) for row in rows),
+                "rows": True,
+                "fields": fields,
+                "values": [[page_value(row[n]) for n in fields] for row in rows],
+            }
+        )
+    return parts
+
+
+def general_errors(form, present: set[str]) -> dict[str, list[str]]:
+    """{part: [messages]} of the errors that are not about one field, for each part the request
+    carried (an empty list: checked, nothing wrong). A part is a row set (its formset's prefix:
+    too many rows, two indicators with the same name...) or the step itself (its form's prefix:
+    the budget's total)."""
+    formsets = form.formsets()
+    parts: dict[str, list[str]] = {}
+    for name in present:
+        if name in formsets:
+            parts[formsets[name].prefix] = [str(m) for m in formsets[name].non_form_errors()]
+        elif not name.startswith("question_"):
+            parts.setdefault(form.prefix, [])
+    for error in form.non_field_errors().as_data():
+        about = getattr(form, "error_parts", {}).get(error.code)
+        part = formsets[about].prefix if about in formsets else form.prefix
+        parts.setdefault(part, []).extend(str(m) for m in error.messages)
+    return parts
 
 
 def sent_parts(step: str, data) -> set[str]:
@@ -120,6 +201,7 @@ class StepForms:
             if settings.cofunding_enabled and (parts is None or "cofunding" in parts):
                 calls = cofunding_calls(application=application)
             kwargs.update(call=application.call, settings=settings, cofunding_calls=calls)
+            kwargs["partial"] = parts is not None
         elif step == "partners":
             kwargs.update(
                 concerted=application.concerted,
@@ -189,25 +271,49 @@ class StepForms:
         present = form.present(partial=partial)
         form.is_valid()
         errors = form.field_errors(present)
+        general = general_errors(form, present)
         changes = form.conflicts(present) if service else []
-        if service is None or (not changes and step not in self.application.copied_steps):
-            return SaveResult(self.application, errors=errors)
+        stale = service is not None and form.holds_stale_data(present)
+        if service is None or (not changes and not stale and step not in self.application.copied_steps):
+            return SaveResult(
+                self.application,
+                errors=errors,
+                general_errors=general,
+                version=self._unchanged_version(step, expected_version),
+            )
         kwargs = form.save_kwargs(present)
         try:
             application = service(
                 application=self.application, by=by, expected_version=expected_version, locked=self.locked, **kwargs
             )
         except services.VersionConflict as exc:
-            saved = exc.saved
             return SaveResult(
                 exc.application,
                 errors=errors,
-                conflict={
-                    "version": exc.application.version,
-                    "saved_by": saved.saved_by.get_full_name() if saved.saved_by else "",
-                    "saved_at": time_of(saved.saved_at),
-                    "fields": changes,
-                },
+                general_errors=general,
+                conflict=self.conflict_of(step, exc, changes),
+                version=expected_version,
             )
         self.application = application
-        return SaveResult(application, saved=True, errors=errors)
+        return SaveResult(application, saved=True, errors=errors, general_errors=general, version=application.version)
+
+    def _unchanged_version(self, step: str, expected_version: int | None) -> int:
+        """Nothing written: the page keeps the version it sent when the step holds a save it has not seen."""
+        application = self.application
+        if expected_version is not None and services.step_saved_since(application, step=step, version=expected_version):
+            return expected_version
+        return application.version
+
+    def conflict_of(self, step: str, exc: services.VersionConflict, changes: list[dict]) -> dict:
+        """The conflict as the pages and the autosave answer show it: who saved the step and when,
+        the parts sent that differ from what is saved (`fields`), and every part of the step as
+        saved (`theirs`, see saved_parts), so the page can show every difference and bring the
+        parts the applicant did not touch up to date."""
+        saved = exc.saved
+        return {
+            "version": exc.application.version,
+            "saved_by": saved.saved_by.get_full_name() if saved.saved_by else "",
+            "saved_at": time_of(saved.saved_at),
+            "fields": changes,
+            "theirs": saved_parts(StepForms(exc.application).build(step)),
+        }

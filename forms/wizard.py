@@ -5,6 +5,8 @@ database always holds what the applicant typed; forms are initialised from the d
 GET resumes where the applicant left instead of restarting the wizard (formtools' default).
 A POST carries the version of the application the page was loaded at: when another member
 saved the same step since, the page comes back with status 409 and both versions side by side.
+A POST without a version the application had (missing, not a number, above the current one)
+saves nothing: the page comes back with status 400, what was typed and what saving it would change.
 """
 
 from django.contrib import messages
@@ -29,11 +31,13 @@ from .selectors import (
     organisation_facts,
     wizard_progress,
 )
-from .steps import ALL_STEPS, StepForms, step_enabled, step_title, time_of
+from .steps import ALL_STEPS, SERVICES, StepForms, step_enabled, step_title, time_of
 from .storage import DatabaseStorage
 
 
 def parse_version(value) -> int | None:
+    """The version a page sent, or None when it is missing or not a version number (the caller
+    also refuses one above the application's current version: it was never handed out)."""
     try:
         version = int(value)
     except (TypeError, ValueError):
@@ -53,6 +57,7 @@ class ApplicationWizard(NamedUrlWizardView):
         self.application = application
         self.step_forms = StepForms(application)
         self.conflict = None
+        self.version_refused = None
         # formtools builds its storage from a dotted path with no way to pass the application in.
         self.prefix = self.get_prefix(request, *args, **kwargs)
         self.storage = DatabaseStorage(self.prefix, request, application=application)
@@ -94,13 +99,14 @@ class ApplicationWizard(NamedUrlWizardView):
             raise SuspiciousOperation("wizard management form missing or for another step")
         self.storage.current_step = step
         form = self.get_form(data=request.POST, files=request.FILES)
-        result = self.step_forms.save(
-            step,
-            form,
-            partial=False,
-            by=request.user,
-            expected_version=parse_version(request.POST.get("version")),
-        )
+        version = parse_version(request.POST.get("version"))
+        if step in SERVICES and (version is None or version > self.application.version):
+            # Without the version the page was loaded at, saving could overwrite a colleague's
+            # changes unseen: nothing is saved, the page shows what was typed and what it would change.
+            form.is_valid()
+            self.version_refused = form.conflicts(form.present(partial=False))
+            return self.render(form, status=400)
+        result = self.step_forms.save(step, form, partial=False, by=request.user, expected_version=version)
         self.application = result.application
         if result.conflict:
             self.conflict = result.conflict
@@ -165,6 +171,7 @@ class ApplicationWizard(NamedUrlWizardView):
             saved_at=time_of(application.updated_at),
             autosave_url=reverse("forms:autosave", args=[application.pk, current]),
             conflict=self.conflict,
+            version_refused=self.version_refused,
             copied=current in application.copied_steps and application.prefilled_from_id,
             step_comments=[c for c in application.advisor_comments.select_related("author") if c.section == current],
             support=draft_support_state(application=application),

@@ -156,6 +156,8 @@ def world(
 def _outcome(response) -> str:
     if response.status_code in (403, 404):
         return "deny"
+    if response.status_code == 401:
+        return "login"  # a JSON endpoint (autosave) says "sign in" instead of redirecting
     if response.status_code in (301, 302):
         location = response["Location"]
         if location.startswith(reverse("accounts:login")) or location.startswith("/admin/login/"):

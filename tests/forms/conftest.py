@@ -20,7 +20,13 @@ def step_url(application, step=None):
 
 
 def post_step(client, application, step, data, goto=None, **client_kwargs):
+    """POST a wizard step as its page does: with the application's current version unless `data` gives one
+    (a page always carries the version it was loaded at; a POST without one saves nothing)."""
+    from forms.models import Application
+
     payload = {f"{WIZARD_PREFIX}-current_step": step, **data}
+    if "version" not in payload:
+        payload["version"] = str(Application.objects.only("version").get(pk=application.pk).version)
     if goto:
         payload["wizard_goto_step"] = goto
     return client.post(step_url(application, step), payload, **client_kwargs)

@@ -284,6 +284,30 @@ def test_it_explains_what_is_missing_when_submitting_too_early(client, empty_dra
     assert empty_draft.status == Application.Status.DRAFT
 
 
+def test_it_refuses_years_the_call_no_longer_funds_until_the_budget_is_saved_again(client, draft, applicant):
+    from django.contrib.messages import get_messages
+
+    assert list(draft.years.values_list("year", flat=True)) == [1, 2]
+    draft.call.max_years = 1
+    draft.call.save(update_fields=["max_years"])
+    client.force_login(applicant)
+    response = client.post(reverse("forms:submit", args=[draft.pk]))
+    assert response["Location"] == reverse("forms:wizard_step", args=[draft.pk, "summary"])
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("jusqu'à l'année 1" in t for t in texts), texts
+    draft.refresh_from_db()
+    assert draft.status == Application.Status.DRAFT
+
+    saved = client.post(
+        reverse("forms:autosave", args=[draft.pk, "budget"]), {"version": draft.version, "budget-year_1": "20000"}
+    )
+    assert saved.status_code == 200 and saved.json()["saved"] is True, saved.content
+    assert list(draft.years.values_list("year", flat=True)) == [1]
+    assert client.post(reverse("forms:submit", args=[draft.pk]))["Location"] == draft.get_absolute_url()
+    draft.refresh_from_db()
+    assert draft.status == Application.Status.SUBMITTED
+
+
 def test_it_refuses_get_on_submit(client, draft, applicant):
     client.force_login(applicant)
     assert client.get(reverse("forms:submit", args=[draft.pk])).status_code == 405

@@ -350,3 +350,63 @@ def test_it_refuses_two_indicators_with_the_same_name(client, draft, applicant):
     # The first of the two is kept; the second stays on the page until it is renamed.
     assert [i.name for i in draft.indicators.all()] == ["Repas"]
     assert 'value="repas "' in response.text
+
+
+# -- the version a step POST carries
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "0", "-3", "2147483647", "next"])
+def test_it_saves_nothing_from_a_step_post_without_a_version_the_application_had(client, draft, applicant, version):
+    # Was saved at once (302) without any check: a missing, bad, zero or negative version skipped
+    # it, and one above the current version could never be "older" than a save.
+    client.force_login(applicant)
+    draft.refresh_from_db()
+    data = {"project-title": "Titre tapé", "project-summary": "Résumé tapé.", "project-concerted": "on"}
+    if version == "next":
+        data["version"] = str(draft.version + 1)
+    elif version is not None:
+        data["version"] = version
+    payload = {f"{WIZARD_PREFIX}-current_step": "project", **data}
+    response = client.post(step_url(draft, "project"), payload, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert 'id="version-refused"' in response.text and "Nothing was saved" in response.text
+    # What was typed is all there, with what saving it would change, and the version to save it with.
+    assert 'value="Titre tapé"' in response.text and "Résumé tapé." in response.text
+    assert [f["name"] for f in response.context["version_refused"]] == ["project-title", "project-summary"]
+    assert f'name="version" value="{draft.version}"' in response.text
+    draft.refresh_from_db()
+    assert (draft.title, draft.summary) == ("Cuisine collective de Joliette", "Des repas partagés.")
+    assert post_step(client, draft, "project", data | {"version": str(draft.version)}).status_code == 302
+
+
+def test_it_lets_a_step_with_nothing_to_save_go_on_without_a_version(client, draft, applicant, call):
+    from forms.services import call_form_configure
+
+    call_form_configure(call=call, attachments_enabled=True)
+    client.force_login(applicant)
+    response = client.post(step_url(draft, "attachments"), {f"{WIZARD_PREFIX}-current_step": "attachments"})
+    assert response["Location"] == step_url(draft, "summary")
+
+
+def test_it_shows_the_conflict_instead_of_saving_stale_rows_on_a_step_post(client, draft, applicant, colleague):
+    draft.refresh_from_db()
+    loaded = draft.version
+    other = Client()
+    other.force_login(colleague)
+    colin = formset("partners-indicators", [{"name": "Familles du quartier", "unit": "familles", "target": "50"}])
+    assert post_step(other, draft, "partners", colin).status_code == 302
+    assert [i.name for i in draft.indicators.all()] == ["Familles du quartier"]
+
+    client.force_login(applicant)
+    alice = {
+        **formset("partners-partners", [{"name": "CISSS de Lanaudière", "role": "Prête ses locaux"}], initial=1),
+        **formset(
+            "partners-indicators", [{"name": "Familles rejointes", "unit": "familles", "target": "40"}], initial=1
+        ),
+    }
+    response = post_step(client, draft, "partners", {**alice, "version": str(loaded)})
+    assert response.status_code == 409
+    assert {f["name"] for f in response.context["conflict"]["fields"]} >= {"partners-indicators"}
+    assert 'value="Prête ses locaux"' in response.text and "Familles du quartier" in response.text
+    assert [i.name for i in draft.indicators.all()] == ["Familles du quartier"]
+    assert [p.role for p in draft.partners.all()] == ["Référence des familles"]

@@ -33,6 +33,13 @@ def _attachment(s, key: str):
     return getattr(s, key)
 
 
+def _fresh_version(s) -> int:
+    """The draft's version as the database holds it now (earlier cases may have saved it)."""
+    from forms.models import Application
+
+    return Application.objects.values_list("version", flat=True).get(pk=app("draft")(s).pk)
+
+
 def _upload_url(s):
     _attachments_on(s)
     return reverse("forms:attachment_upload", args=[app("draft")(s).pk])
@@ -44,7 +51,7 @@ ENTRIES: dict[str, list[Case]] = {
             "post",
             lambda s: reverse("forms:autosave", args=[app("draft")(s).pk, "project"]),
             ["applicant"],
-            data=lambda s: {"version": "2147483646", "project-summary": "Un résumé enregistré en tapant."},
+            data=lambda s: {"version": str(_fresh_version(s)), "project-summary": "Un résumé enregistré en tapant."},
         )
     ],
     "forms:attachment_upload": [
