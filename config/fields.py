@@ -30,3 +30,14 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
         return super()._check_values(value)
+
+
+class DecimalField(forms.DecimalField):
+    """A DecimalField that refuses NaN and infinities as soon as it reads them: a signalling NaN
+    ("sNaN") raises on the first comparison, e.g. when a formset asks whether a row changed."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and not value.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value

@@ -33,10 +33,10 @@ class EligibilityRuleForm(forms.ModelForm):
         required=False,
         help_text=_("For « populations »: leave empty to use the call's populations."),
     )
-    minimum = forms.DecimalField(
+    minimum = safe_fields.DecimalField(
         label=_("Minimum ($)"), required=False, min_value=0, help_text=_("For « amount »: empty uses the call's.")
     )
-    maximum = forms.DecimalField(label=_("Maximum ($)"), required=False, min_value=0)
+    maximum = safe_fields.DecimalField(label=_("Maximum ($)"), required=False, min_value=0)
     years = forms.IntegerField(
         label=_("Years"),
         required=False,
@@ -44,7 +44,7 @@ class EligibilityRuleForm(forms.ModelForm):
         max_value=10,
         help_text=_("For « duration »: empty uses the call's."),
     )
-    budget = forms.DecimalField(
+    budget = safe_fields.DecimalField(
         label=_("Annual budget ($)"), required=False, min_value=0, help_text=_("For « budget ».")
     )
 

@@ -41,7 +41,7 @@ class CatalogueFilterForm(forms.Form):
         required=False,
         empty_label=_("All populations"),
     )
-    amount = forms.DecimalField(
+    amount = safe_fields.DecimalField(
         label=_("Amount you need ($)"),
         required=False,
         min_value=Decimal("0"),
@@ -115,7 +115,7 @@ class OrientationForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    amount = forms.DecimalField(
+    amount = safe_fields.DecimalField(
         label=_("Amount you need ($)"),
         required=False,
         min_value=Decimal("0"),
@@ -124,7 +124,7 @@ class OrientationForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
     )
     years = forms.IntegerField(label=_("Duration of the project (years)"), required=False, min_value=1, max_value=10)
-    annual_budget = forms.DecimalField(
+    annual_budget = safe_fields.DecimalField(
         label=_("Annual budget of your organisation ($)"),
         required=False,
         min_value=Decimal("0"),

@@ -6,13 +6,14 @@ from django import forms
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
+from config import fields as safe_fields
 from fonds.models import Call, ChecklistItem
 from fonds.templatetags.guichet import format_money
 
 from .partial import RowsFormSet, StepForm
 
 
-class MoneyField(forms.DecimalField):
+class MoneyField(safe_fields.DecimalField):
     """An amount in dollars, typed the Québec way ("20 000,50 $") or the English way ("$20,000.50")."""
 
     def __init__(self, **kwargs):
@@ -105,16 +106,15 @@ class CoFundingForm(forms.Form):
         return cleaned
 
 
+def _call_pk(row: dict) -> int | None:
+    call = row.get("call")
+    return getattr(call, "pk", call) if call not in (None, "") else None
+
+
 class CoFundingFormSet(RowsFormSet):
     def clean(self):
-        seen = set()
-        for form in self.forms:
-            call = form.cleaned_data.get("call") if form.is_valid() else None
-            if call is None or (self.can_delete and self._should_delete_form(form)):
-                continue
-            if call.pk in seen:
-                form.add_error("call", _("This call is already in the list."))
-            seen.add(call.pk)
+        # Against the rows kept as saved too: a refused row keeps its saved call.
+        self.flag_repeats(_call_pk, "call", _("This call is already in the list."))
 
 
 BudgetLineFormSet = forms.formset_factory(
@@ -242,7 +242,7 @@ class PartnerForm(forms.Form):
 class IndicatorForm(forms.Form):
     name = forms.CharField(label=_("Indicator"), max_length=200, help_text=_("For example: families reached."))
     unit = forms.CharField(label=_("Unit"), max_length=50, help_text=_("For example: families, meals, hours."))
-    baseline = forms.DecimalField(
+    baseline = safe_fields.DecimalField(
         label=_("Baseline"),
         max_digits=12,
         decimal_places=2,
@@ -251,7 +251,7 @@ class IndicatorForm(forms.Form):
         min_value=0,
         help_text=_("Where things stand today."),
     )
-    target = forms.DecimalField(
+    target = safe_fields.DecimalField(
         label=_("Target"),
         max_digits=12,
         decimal_places=2,
@@ -264,7 +264,7 @@ class IndicatorForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.years = years
         for year in range(1, years + 1):
-            self.fields[f"target_{year}"] = forms.DecimalField(
+            self.fields[f"target_{year}"] = safe_fields.DecimalField(
                 label=_("Target for year %(year)s") % {"year": year},
                 max_digits=12,
                 decimal_places=2,
@@ -277,7 +277,17 @@ class IndicatorForm(forms.Form):
         return [self[f"target_{y}"] for y in range(1, self.years + 1)]
 
 
+def _indicator_key(row: dict) -> str | None:
+    name = (row.get("name") or "").strip().casefold()
+    return name or None
+
+
 class IndicatorFormSet(RowsFormSet):
+    def clean(self):
+        # Reports match results to indicators by name: two with the same name would merge. Checked
+        # against the rows kept as saved too (a refused row keeps its saved name).
+        self.flag_repeats(_indicator_key, "name", _("Another indicator already has this name."))
+
     def row(self, form) -> dict:
         row = {k: v for k, v in form.cleaned_data.items() if k != "DELETE" and not k.startswith("target_")}
         if form.years:
@@ -331,16 +341,8 @@ class PartnersForm(StepForm):
         sent = self.sent_formsets()
         if not all(fs.is_valid() for fs in sent.values()):
             return cleaned
-        if "indicators" in sent:
-            names = [row["name"].strip().casefold() for row in self.indicators.rows()]
-            if not names:
-                self.add_error(None, forms.ValidationError(_("Add at least one indicator."), code="no_indicator"))
-            elif len(set(names)) != len(names):
-                # Reports match results to indicators by name: two with the same name would merge.
-                self.add_error(
-                    None,
-                    forms.ValidationError(_("Give each indicator a different name."), code="duplicate_indicator"),
-                )
+        if "indicators" in sent and not self.indicators.rows():
+            self.add_error(None, forms.ValidationError(_("Add at least one indicator."), code="no_indicator"))
         if "partners" in sent and not self.partners.rows():
             self.add_error(
                 None,

@@ -31,6 +31,15 @@ class RowsFormSet(forms.BaseFormSet):
     so a half-typed row never erases the saved one.
     """
 
+    def initial_form_count(self) -> int:
+        # A row the database already holds is an initial row whatever the page's INITIAL_FORMS says:
+        # a row autosaved after the page was built still says "extra" there, and an extra row left
+        # as saved would count as empty and be dropped by the next save.
+        count = super().initial_form_count()
+        if self.is_bound:
+            count = max(count, min(len(self.initial or []), self.total_form_count()))
+        return count
+
     def row(self, form) -> dict:
         return {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
 
@@ -47,6 +56,29 @@ class RowsFormSet(forms.BaseFormSet):
 
     def row_from_initial(self, form) -> dict:
         return dict(form.initial)
+
+    def saved_forms(self):
+        """(form, row) for each row a save keeps, in order: valid rows as typed, refused rows as saved."""
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            if form.is_valid():
+                if form.cleaned_data:
+                    yield form, self.row(form)
+            elif form.initial:
+                yield form, self.row_from_initial(form)
+
+    def flag_repeats(self, key, field: str, message) -> None:
+        """Give every valid row whose key(row) repeats an earlier kept row an error on `field`:
+        the save keeps the first and leaves the repeat out, so the page must say why."""
+        seen = set()
+        for form, row in self.saved_forms():
+            value = key(row)
+            if value is None:
+                continue
+            if value in seen and form.is_valid():
+                form.add_error(field, message)
+            seen.add(value)
 
     def as_text(self, source: str) -> str:
         """The rows, one per line, as typed ("yours") or as saved ("theirs")."""

@@ -33,7 +33,7 @@ class DashboardFilter(forms.Form):
 class TargetChangeForm(forms.Form):
     indicator = safe_fields.ModelChoiceField(queryset=None, label=_("Indicator"))
     year = forms.TypedChoiceField(choices=(), coerce=int, label=_("Funded year"))
-    proposed_value = forms.DecimalField(
+    proposed_value = safe_fields.DecimalField(
         label=_("New target"),
         max_digits=12,
         decimal_places=2,

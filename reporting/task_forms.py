@@ -8,12 +8,14 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config import fields as safe_fields
+
 from .attachments import validate_attachment
 from .followup import PROJECT_LINE, TrancheSpec
 from .indicators import is_off_target
 
 
-class LocalDecimalField(forms.DecimalField):
+class LocalDecimalField(safe_fields.DecimalField):
     """A number typed the Québec way ("20 000,50 $") or the English way ("$20,000.50")."""
 
     def to_python(self, value):
@@ -25,7 +27,7 @@ class LocalDecimalField(forms.DecimalField):
         return super().to_python(value)
 
 
-def _amount_field(*, label, required: bool, min_value=Decimal("0")) -> forms.DecimalField:
+def _amount_field(*, label, required: bool, min_value=Decimal("0")) -> safe_fields.DecimalField:
     return LocalDecimalField(
         label=label,
         required=required,

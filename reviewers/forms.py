@@ -124,6 +124,6 @@ class DeclarationForm(forms.Form):
 
 
 class AmountForm(forms.Form):
-    amount = forms.DecimalField(
+    amount = safe_fields.DecimalField(
         label=_("Simulated amount"), min_value=0, max_digits=12, decimal_places=2, localize=True, required=False
     )

@@ -41,7 +41,7 @@ class CommitteeForm(forms.Form):
         required=False,
         help_text=_("Empty: no comment required."),
     )
-    disagreement_threshold = forms.DecimalField(
+    disagreement_threshold = safe_fields.DecimalField(
         label=_("Flag when reviewers' totals differ by more than"),
         min_value=Decimal("0"),
         max_value=Decimal("5"),

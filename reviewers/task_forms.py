@@ -142,7 +142,7 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.years = years
         for i in range(1, years + 1):
-            self.fields[f"amount_{i}"] = forms.DecimalField(
+            self.fields[f"amount_{i}"] = safe_fields.DecimalField(
                 label=gettext("Amount approved for year %(year)d") % {"year": i},
                 required=False,
                 min_value=Decimal("0"),

@@ -390,7 +390,8 @@ def test_it_says_why_a_second_indicator_with_the_same_name_is_not_kept(client, d
     response = autosave(client, draft, formset("partners-indicators", rows), "partners", HTTP_ACCEPT_LANGUAGE="en")
     body = response.json()
     assert response.status_code == 200 and body["saved"] is True
-    assert body["general_errors"] == {"partners-indicators": ["Give each indicator a different name."]}
+    # Said beside the second row's name (the first keeps the name), not as a message about the whole list.
+    assert body["errors"] == {"partners-indicators-1-name": ["Another indicator already has this name."]}
     assert body["message"].startswith("Saved at ") and "except" in body["message"]
     assert [i.name for i in draft.indicators.all()] == ["Repas"]
     # Renamed: said to be fine, so the page takes the message away.

@@ -7,7 +7,6 @@ a clear message for what is refused, and every value that was valid when typed i
 import io
 
 import pytest
-from django import forms as django_forms
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -20,7 +19,7 @@ from forms.models import Application, Attachment
 from forms.services import call_form_configure, call_question_ensure
 
 from .conftest import WIZARD_PREFIX
-from .test_fuzz import HOSTILE, TEXT, assert_clear_errors, expected_text
+from .test_fuzz import HOSTILE, TEXT, assert_clear_errors, assert_in_language, expected_text, ticked
 
 pytestmark = pytest.mark.django_db
 
@@ -36,13 +35,6 @@ def _client(user):
     client = Client(raise_request_exception=False)
     client.force_login(user)
     return client
-
-
-def ticked(value: str) -> bool:
-    """What a checkbox sent as `value` means to the form (as Django reads it, once config.middleware
-    has dropped the NUL characters)."""
-    widget_value = django_forms.CheckboxInput().value_from_datadict({"x": value.replace("\x00", "")}, {}, "x")
-    return bool(django_forms.BooleanField(required=False).clean(widget_value))
 
 
 def _messages(response) -> list[str]:
@@ -141,8 +133,9 @@ def test_it_survives_anything_sent_as_checklist_answers_and_questions_to_autosav
         assert response.status_code in (200, 400), response.status_code
         body = response.json()
         assert body["message"].strip()
+        assert_in_language(body["message"], "fr")  # the default language
         if response.status_code == 200:
-            assert_clear_errors(body["errors"])
+            assert_clear_errors(body["errors"], "fr")
             check_answers(draft, step, items, question, data, partial=True)
 
     run()
@@ -165,7 +158,7 @@ def test_it_survives_anything_sent_as_checklist_answers_and_questions_to_a_step(
             form = response.context["wizard"]["form"]
             errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
             assert errors, "a refused step says why"
-            assert_clear_errors(errors)
+            assert_clear_errors(errors, "fr")
         check_answers(draft, step, items, question, data, partial=False)
 
     run()
