@@ -53,7 +53,18 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "forms:wizard": [Case("get", lambda s: reverse("forms:wizard", args=[app("draft")(s).pk]), ["applicant"])],
     "forms:wizard_step": [
-        Case("get", lambda s: reverse("forms:wizard_step", args=[app("draft")(s).pk, "budget"]), ["applicant"])
+        Case("get", lambda s: reverse("forms:wizard_step", args=[app("draft")(s).pk, "budget"]), ["applicant"]),
+        Case(
+            "post",
+            lambda s: reverse("forms:wizard_step", args=[app("draft")(s).pk, "project"]),
+            ["applicant"],
+            data=lambda s: {
+                "application_wizard-current_step": "project",
+                "version": str(Application.objects.values_list("version", flat=True).get(pk=app("draft")(s).pk)),
+                "project-title": "Cuisine collective",
+                "project-summary": "Un résumé enregistré à l'étape.",
+            },
+        ),
     ],
     "forms:submit": [Case("post", lambda s: reverse("forms:submit", args=[app("draft")(s).pk]), ["applicant"])],
     "forms:support": [Case("post", lambda s: reverse("forms:support", args=[app("draft")(s).pk]), ["applicant"])],
