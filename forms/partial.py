@@ -57,28 +57,23 @@ class RowsFormSet(forms.BaseFormSet):
     def row_from_initial(self, form) -> dict:
         return dict(form.initial)
 
-    def saved_forms(self):
-        """(form, row) for each row a save keeps, in order: valid rows as typed, refused rows as saved."""
+    def flag_repeats(self, key, field: str, message) -> None:
+        """Give every valid row whose key(row) repeats a row kept before it an error on `field`.
+
+        A flagged row is then a refused row: like any refused row it keeps what the database held
+        for it (see `rows`), and the save keeps the first of two rows with the same key."""
+        seen = set()
         for form in self.forms:
             if self.can_delete and self._should_delete_form(form):
                 continue
-            if form.is_valid():
-                if form.cleaned_data:
-                    yield form, self.row(form)
-            elif form.initial:
-                yield form, self.row_from_initial(form)
-
-    def flag_repeats(self, key, field: str, message) -> None:
-        """Give every valid row whose key(row) repeats an earlier kept row an error on `field`:
-        the save keeps the first and leaves the repeat out, so the page must say why."""
-        seen = set()
-        for form, row in self.saved_forms():
-            value = key(row)
-            if value is None:
-                continue
-            if value in seen and form.is_valid():
+            if form.is_valid() and form.cleaned_data:
+                value = key(self.row(form))
+                if value is None or value not in seen:
+                    seen.add(value)
+                    continue
                 form.add_error(field, message)
-            seen.add(value)
+            if form.initial:
+                seen.add(key(self.row_from_initial(form)))
 
     def as_text(self, source: str) -> str:
         """The rows, one per line, as typed ("yours") or as saved ("theirs")."""

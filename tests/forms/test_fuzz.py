@@ -409,23 +409,33 @@ def formset_outcome(name: str, data: dict, before: list, base: Baseline, languag
     # Django counts the rows ticked for deletion against max_num only when every other row is valid.
     if total - (deleted if all_valid else 0) > max_num:
         return Outcome(saved=before, refused=[(None, "too many rows")])
-    saved, dups = _unique(name, rows)
+    saved, dups = _unique(name, rows, before)
     outcome = Outcome(saved=saved, refused=refused + dups)
     return outcome
 
 
-def _unique(name: str, rows: list) -> tuple[list, list]:
+def _unique(name: str, rows: list, before: list) -> tuple[list, list]:
     """Rows as saved: one indicator per name, one co-funding row per call (the first one), and the
-    typed rows left out for repeating another: (index, reason)."""
-    saved, seen, dropped = [], {}, []
+    typed rows refused for repeating a row kept before them: (index, reason). A refused row keeps
+    what was saved at its index, like any refused row, unless that too repeats an earlier one."""
+
+    def key_of(row):
+        return row[0].strip().casefold() if name == "indicators" else row[0] if name == "cofunding" else object()
+
+    saved, seen, dropped = [], set(), []
     for origin, i, row in rows:
-        key = row[0].strip().casefold() if name == "indicators" else row[0] if name == "cofunding" else object()
-        if key in seen:
-            if origin == "typed":
-                dropped.append((i, "duplicate"))
+        key = key_of(row)
+        if key not in seen:
+            seen.add(key)
+            saved.append(row)
             continue
-        seen[key] = origin
-        saved.append(row)
+        if origin == "kept":
+            continue  # a refused row's saved value repeating an earlier one: the save keeps the first
+        dropped.append((i, "duplicate"))
+        old = before[i] if i < len(before) else None
+        if old is not None and key_of(old) not in seen:
+            seen.add(key_of(old))
+            saved.append(old)
     if name == "lines":  # BudgetLine is ordered by year, then position
         saved = [r for _i, r in sorted(enumerate(saved), key=lambda p: (p[1][1], p[0]))]
     return saved, dropped
