@@ -57,8 +57,8 @@ def autosave(request, pk: int, step: str):
             raise Http404
         if application.status != Application.Status.DRAFT:
             return _submitted()
-        version = parse_version(request.POST.get("version"))
-        if version is None or version > application.version:
+        version = parse_version(request.POST.get("version"), current=application.version)
+        if version is None:
             return JsonResponse(
                 {"saved": False, "message": _("The page is out of date: reload it to go on.")}, status=400
             )

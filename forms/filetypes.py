@@ -8,6 +8,7 @@ import os
 import zipfile
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 # kind -> (what a person calls it, the content type sent back on download)
@@ -146,8 +147,6 @@ def human_size(size: int) -> str:
 
 def check_upload(uploaded, *, limit: int) -> str:
     """The accepted kind (a key of KINDS) of an uploaded file, or ValidationError saying why it is refused."""
-    from django.core.exceptions import ValidationError
-
     if not uploaded.size:
         raise ValidationError(_("The file is empty."), code="empty")
     if uploaded.size > limit:

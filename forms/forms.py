@@ -313,7 +313,7 @@ class PartnersForm(StepForm):
     """Partners (only for a project carried with partners) and indicators with their yearly targets."""
 
     # The rows each of the step's own errors is about (the autosave answer reports them with those rows).
-    error_parts = {"no_indicator": "indicators", "duplicate_indicator": "indicators", "no_partner": "partners"}
+    error_parts = {"no_indicator": "indicators", "no_partner": "partners"}
 
     def __init__(self, *args, concerted: bool, partners_enabled: bool = True, target_years: int = 0, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,6 +19,8 @@ Callers can rely on this:
 from contextlib import nullcontext
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
@@ -27,6 +29,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, User
 from fonds.models import Call, ChecklistItem
 
+from .filetypes import check_upload
 from .models import (
     Application,
     Attachment,
@@ -383,11 +386,6 @@ def attachment_add(
 
     Raises AttachmentRefused (nothing stored) with a message saying what the file is and what is accepted.
     """
-    from django.conf import settings
-    from django.core.exceptions import ValidationError
-
-    from .filetypes import check_upload
-
     try:
         kind = check_upload(uploaded, limit=settings.ATTACHMENT_MAX_BYTES)
     except ValidationError as refused:
@@ -479,8 +477,8 @@ def missing_items(application: Application) -> list[str]:
 
 def call_form_configure(*, call: Call, **fields) -> CallFormSettings:
     """Set a call's form settings (fields of CallFormSettings); creates them the first time. Idempotent."""
-    settings, _created = CallFormSettings.objects.update_or_create(call=call, defaults=fields)
-    return settings
+    configured, _created = CallFormSettings.objects.update_or_create(call=call, defaults=fields)
+    return configured
 
 
 def call_question_ensure(*, call: Call, label: str, **fields) -> CallQuestion:

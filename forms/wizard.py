@@ -35,14 +35,14 @@ from .steps import ALL_STEPS, SERVICES, StepForms, step_enabled, step_title, tim
 from .storage import DatabaseStorage
 
 
-def parse_version(value) -> int | None:
-    """The version a page sent, or None when it is missing or not a version number (the caller
-    also refuses one above the application's current version: it was never handed out)."""
+def parse_version(value, *, current: int) -> int | None:
+    """The version a page sent, or None when it is missing, not a version number, or above the
+    application's `current` version (never handed out: a forged or broken page)."""
     try:
         version = int(value)
     except (TypeError, ValueError):
         return None
-    return version if 0 < version < 2**31 else None
+    return version if 0 < version <= current else None
 
 
 class ApplicationWizard(NamedUrlWizardView):
@@ -99,8 +99,8 @@ class ApplicationWizard(NamedUrlWizardView):
             raise SuspiciousOperation("wizard management form missing or for another step")
         self.storage.current_step = step
         form = self.get_form(data=request.POST, files=request.FILES)
-        version = parse_version(request.POST.get("version"))
-        if step in SERVICES and (version is None or version > self.application.version):
+        version = parse_version(request.POST.get("version"), current=self.application.version)
+        if step in SERVICES and version is None:
             # Without the version the page was loaded at, saving could overwrite a colleague's
             # changes unseen: nothing is saved, the page shows what was typed and what it would change.
             form.is_valid()

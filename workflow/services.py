@@ -9,15 +9,16 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
-from accounts.models import Membership, User
+from accounts.models import User
 from fonds.models import Call
 from forms.cofunding import cofunded_copy_create, cofunding_problem_text, cofunding_problems, cofunding_requests
 from forms.models import Application, CoFundingRequest
+from forms.selectors import lock_draft_for_member
 from forms.services import missing_items
 
 from .engine import active_task, process_start, task_execute
@@ -94,21 +95,10 @@ def application_submit(*, application: Application, by: User, at: datetime | Non
     - on any refusal nothing is written and the draft stays as it was.
     """
     at = at or timezone.now()
-    if not by.is_authenticated:
-        raise PermissionDenied
     with transaction.atomic():
-        # The membership is checked in the locking query itself (one round trip on deadline day).
-        application = (
-            Application.objects.select_for_update(of=("self",))
-            .select_related("call__fund")
-            .annotate(
-                by_is_member=Exists(
-                    Membership.objects.filter(user_id=by.pk, organisation_id=OuterRef("organisation_id"))
-                )
-            )
-            .get(pk=application.pk)
-        )
-        if not application.by_is_member:
+        # Locked with the membership checked in the same query (one round trip on deadline day).
+        application = lock_draft_for_member(by, application.pk)
+        if application is None:
             raise PermissionDenied
         if application.submitted_at or application.status != Application.Status.DRAFT:
             return application
