@@ -151,6 +151,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Guichet <noreply@guic
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Several deployments (or a test run) can share one Redis, each with its own queue.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -159,6 +161,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {"task": "workflow.tasks.drain_outbox", "schedule": 60.0},
+    "route-submissions": {"task": "workflow.tasks.route_pending_submissions", "schedule": 60.0},
     "resume-exports": {"task": "reporting.tasks.resume_pending_exports", "schedule": crontab(minute="*/5")},
     "report-reminders": {"task": "reporting.tasks.send_report_reminders", "schedule": crontab(hour=8, minute=0)},
 }

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -45,8 +46,8 @@ DECIDED = {
 }
 
 
-def _summary_url(application: Application) -> str:
-    return reverse("forms:wizard_step", kwargs={"pk": application.pk, "step": "summary"})
+def _summary_url(pk: int) -> str:
+    return reverse("forms:wizard_step", kwargs={"pk": pk, "step": "summary"})
 
 
 @login_required
@@ -107,21 +108,27 @@ def application_detail(request, pk: int):
 @login_required
 @require_POST
 def application_submit(request, pk: int):
-    application = get_application_for_member(request.user, pk)
+    # Deadline day: the service locks the draft with the membership checked in the same query;
+    # the application is read for the page only when it refuses.
+    at = timezone.now()
     try:
-        submitted = workflow_services.application_submit(application=application, by=request.user)
+        submitted = workflow_services.application_submit(application=pk, by=request.user, at=at)
+    except PermissionDenied:
+        get_application_for_member(request.user, pk)  # the 404 or 403 the pages give
+        raise
     except workflow_services.DeadlinePassed as exc:
         # Names the call that closed: the application's own or one it is co-funded by.
         messages.error(request, exc.message)
-        return redirect(_summary_url(application))
+        return redirect(_summary_url(pk))
     except workflow_services.Incomplete as exc:
+        application = get_application_for_member(request.user, pk)
         messages.error(request, _("Your application is not complete yet:"))
         for item in missing_explained(application=application, codes=exc.missing):
             messages.error(request, item["text"])
         for text in exc.messages:
             messages.error(request, text)
-        return redirect(_summary_url(application))
-    if application.submitted_at:
+        return redirect(_summary_url(pk))
+    if submitted.submitted_at != at:
         messages.info(request, _("This application was already submitted."))
     else:
         messages.success(request, _("Your application is submitted. You will receive a confirmation by e-mail."))

@@ -81,6 +81,11 @@ def support_request(*, application: Application, by: User, message: str = "") ->
     if task is None or not can_execute_task(by, task):
         raise PermissionDenied
     with transaction.atomic():
+        # A draft submitted a moment ago still has its draft task until the worker hands it to
+        # screening (workflow.services.submission_route): it is no longer the applicant's to send.
+        locked = Application.objects.select_for_update().filter(pk=application.pk, status=Application.Status.DRAFT)
+        if not locked.exists():
+            raise PermissionDenied
         advisor = advisor_pick(application=application)
         created = {}
 

@@ -1,4 +1,5 @@
-"""A real Celery worker, a real Redis broker, a real PostgreSQL database: the accountability PDF end to end.
+"""A real Celery worker, a real Redis broker, a real PostgreSQL database: the accountability PDF and the
+handing of a submission to screening, end to end.
 
 Skipped unless REDIS_URL is set and the tests run on PostgreSQL (the worker is
 another process: it cannot see SQLite's in-memory test database). Run it with
@@ -21,7 +22,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.db import connection
-from kombu import Exchange, Queue
+from kombu import Exchange, Queue, pools
 from pypdf import PdfReader
 
 from config import celery_app
@@ -44,6 +45,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 WAIT_SECONDS = 60
+ROUTED = ("reporting.tasks.render_export", "workflow.tasks.route_submission", "workflow.tasks.send_outbox_message")
 
 
 def database_url() -> str:
@@ -59,18 +61,17 @@ def database_url() -> str:
 
 @contextmanager
 def publishing_to(broker_url: str, queue: str):
-    """Publish for real to `broker_url`, routing the render task to `queue`; Celery is set back after."""
+    """Publish for real to `broker_url`, routing Guichet's tasks to `queue`; Celery is set back after."""
     conf, amqp = celery_app.conf, celery_app.amqp
     saved = (conf.task_always_eager, conf.broker_url, conf.task_routes, celery_app._pool, amqp._producer_pool)
     conf.task_always_eager, conf.broker_url = False, broker_url
-    conf.task_routes = {"reporting.tasks.render_export": {"queue": queue}}
+    conf.task_routes = {name: {"queue": queue} for name in ROUTED}
     celery_app._pool = amqp._producer_pool = None
     amqp._rtable = None  # the routing table and the router are cached: rebuilt from task_routes on next use
     amqp.__dict__.pop("router", None)
     try:
         yield
     finally:
-        pool = celery_app._pool
         conf.task_always_eager, conf.broker_url, conf.task_routes, celery_app._pool, amqp._producer_pool = saved
         amqp._rtable = None
         amqp.__dict__.pop("router", None)
@@ -78,8 +79,8 @@ def publishing_to(broker_url: str, queue: str):
             bound = Queue(queue, Exchange(queue, type="direct"), routing_key=queue)(conn.default_channel)
             bound.declare()  # the channel only deletes bindings it knows
             bound.delete()
-        if pool is not None:
-            pool.force_close_all()
+        # kombu keeps a producer pool per broker URL: closed without it, the next test would reuse a dead one.
+        pools.reset()
 
 
 @contextmanager
@@ -90,6 +91,8 @@ def celery_worker(*, queue: str, log_path):
         "REDIS_URL": REDIS_URL,
         "DATABASE_URL": database_url(),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        # What the worker publishes itself (the e-mails of a submission it routes) stays on the test queue.
+        "CELERY_QUEUE": queue,
     }
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker",
@@ -151,3 +154,37 @@ def test_a_real_worker_renders_the_accountability_pdf(transactional_db, settings
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert "Jardin communautaire" in text
     assert "12 500 $" in " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split())
+
+
+def test_a_real_worker_hands_a_submission_to_screening(transactional_db, settings, tmp_path):
+    from workflow.engine import active_task
+    from workflow.flows import ApplicationFlow
+    from workflow.models import OutboxMessage
+    from workflow.services import application_submit
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    manager = f.make_user(email="manon@fonds.example", role="fund_manager")
+    applicant = f.make_user(email="alice@carrefour.example", role="applicant")
+    call = f.make_call(fund=f.make_fund(managers=[manager]))
+    draft = f.make_draft(call=call, organisation=f.make_organisation(admin=applicant), by=applicant)
+    queue = f"guichet-test-{uuid.uuid4().hex[:12]}"
+    log_path = tmp_path / "worker.log"
+
+    with celery_worker(queue=queue, log_path=log_path) as worker, publishing_to(REDIS_URL, queue):
+        # transaction=True: the submission commits for real and its on_commit hook publishes to Redis.
+        application_submit(application=draft, by=applicant)
+        draft.refresh_from_db()
+        assert draft.status == Application.Status.SUBMITTED
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline and worker.poll() is None:
+            if OutboxMessage.objects.filter(application=draft, sent_at__isnull=False).count() == 2:
+                break
+            time.sleep(0.5)
+        exited = worker.poll()
+
+    log = log_path.read_text(errors="replace")
+    assert exited is None, f"the worker stopped early (exit code {exited}):\n{log}"
+    assert active_task(application=draft, node=ApplicationFlow.screen) is not None, log
+    assert active_task(application=draft, node=ApplicationFlow.draft) is None
+    sent = OutboxMessage.objects.filter(application=draft, kind="submitted", sent_at__isnull=False)
+    assert sorted(sent.values_list("recipient__email", flat=True)) == [applicant.email, manager.email], log

@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from viewflow.workflow.models import Task
 
 from accounts.roles import FUND_MANAGER, has_role
+from forms.models import Application
 
 from .engine import ACTIVE
 from .flows import ApplicationFlow
@@ -11,7 +12,6 @@ from .permissions import NODE_PERMISSION
 
 APPLICATION = "process__applicationprocess__application"
 
-APPLICANT_NODES = [ApplicationFlow.draft, ApplicationFlow.report]
 OWNER_NODES = [ApplicationFlow.advise, ApplicationFlow.score]
 MANAGER_NODES = {
     "screen": ApplicationFlow.screen,
@@ -29,9 +29,13 @@ def tasks_for_user(*, user) -> QuerySet[Task]:
     """
     if not user.is_authenticated:
         return Task.objects.none()
-    allowed = Q(
-        flow_task__in=APPLICANT_NODES,
-        **{f"{APPLICATION}__organisation_id__in": user.memberships.values("organisation_id")},
+    # A draft task stays open for the moment between a submission and its handing to screening
+    # (workflow.services.submission_route): it is no longer work for the applicant.
+    applicant_work = Q(flow_task=ApplicationFlow.report) | Q(
+        flow_task=ApplicationFlow.draft, **{f"{APPLICATION}__status": Application.Status.DRAFT}
+    )
+    allowed = (
+        applicant_work & Q(**{f"{APPLICATION}__organisation_id__in": user.memberships.values("organisation_id")})
     ) | Q(owner=user, flow_task__in=OWNER_NODES)
     if has_role(user, FUND_MANAGER):
         nodes = [node for name, node in MANAGER_NODES.items() if user.has_perm(NODE_PERMISSION[name])]

@@ -5,6 +5,7 @@ and the domain exceptions below for business-rule refusals. Nothing is written
 when an exception is raised.
 """
 
+import logging
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -15,16 +16,19 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
 from accounts.models import User
+from config import celery_app
 from fonds.models import Call
 from forms.cofunding import cofunded_copy_create, cofunding_problem_text, cofunding_problems, cofunding_requests
 from forms.models import Application, CoFundingRequest
 from forms.selectors import lock_draft_for_member
 from forms.services import missing_items
 
-from .engine import active_task, process_start, task_execute
+from .engine import ACTIVE, active_task, process_start, task_execute
 from .flows import ApplicationFlow
 from .notifications import notify
 from .permissions import can_execute_task
+
+log = logging.getLogger(__name__)
 
 
 class DeadlinePassed(Exception):
@@ -83,8 +87,10 @@ def members_and_managers_of(application: Application) -> list[User]:
     )
 
 
-def application_submit(*, application: Application, by: User, at: datetime | None = None) -> Application:
-    """Freeze the draft and hand it to screening, with one co-funded copy per other call asked.
+def application_submit(
+    *, application: Application | int, by: User, at: datetime | None = None
+) -> Application:
+    """Freeze the draft (the application or its pk), then hand it to screening.
 
     What callers can rely on:
     - a second call (double click, two tabs, a retried request) is a no-op returning
@@ -92,12 +98,20 @@ def application_submit(*, application: Application, by: User, at: datetime | Non
     - the deadline of the application's call and of every co-funded call is checked
       at `at` (now, by default): DeadlinePassed names the first closed call;
     - Incomplete lists what is missing (codes) and co-funding problems (sentences);
-    - on any refusal nothing is written and the draft stays as it was.
+    - PermissionDenied when `by` is not a member of the application's organisation;
+    - on any refusal nothing is written and the draft stays as it was;
+    - on success the application is SUBMITTED, with `submitted_at` = `at`, when this
+      returns. Handing it to screening (its draft task, one co-funded copy per other
+      call asked, the e-mails) is `submission_route`: in the request when Celery runs
+      tasks eagerly (no broker: `make run`, the tests), otherwise in a worker right
+      after commit, so that deadline day's submissions do not wait for the workflow
+      engine; `route_pending_submissions` catches up on any a broker outage left.
     """
     at = at or timezone.now()
+    pk = application if isinstance(application, int) else application.pk
     with transaction.atomic():
         # Locked with the membership checked in the same query (one round trip on deadline day).
-        application = lock_draft_for_member(by, application.pk)
+        application = lock_draft_for_member(by, pk)
         if application is None:
             raise PermissionDenied
         if application.submitted_at or application.status != Application.Status.DRAFT:
@@ -113,28 +127,81 @@ def application_submit(*, application: Application, by: User, at: datetime | Non
             missing.append("cofunding")
         if missing:
             raise Incomplete(missing, [cofunding_problem_text(p) for p in problems])
-        task = _draft_task_back(application)
-
-        def freeze():
-            application.status = Application.Status.SUBMITTED
-            application.submitted_at = at
-            application.save(update_fields=["status", "submitted_at"])
-
-        task_execute(task=task, user=by, allowed=True, before=freeze)
-        notify(kind="submitted", recipients=members_and_managers_of(application), application=application)
-        for request in requests:
-            _cofunded_submit(lead=application, request=request, by=by, at=at)
+        application.status = Application.Status.SUBMITTED
+        application.submitted_at = at
+        application.updated_by = by
+        application.save(update_fields=["status", "submitted_at", "updated_by"])
+        _route_later(application)
     return application
 
 
-def _draft_task_back(application: Application) -> Task:
-    """The open draft task; when the draft is with an advisor, the applicant takes it back to submit."""
+def _route_later(application: Application) -> None:
+    from .tasks import route_submission
+
+    if celery_app.conf.task_always_eager:
+        # No broker, no worker (make run, the tests): the request routes it, in its own transaction.
+        submission_route(application_pk=application.pk)
+        return
+    pk = application.pk
+
+    def publish():
+        try:
+            route_submission.delay(pk)
+        except Exception as exc:  # broker outage: route_pending_submissions catches up
+            log.warning("could not queue the routing of application %s: %s", pk, exc)
+
+    transaction.on_commit(publish)
+
+
+def submission_route(*, application_pk: int) -> bool:
+    """Hand a submitted application to screening: its draft task completes (taken back from the
+    advisor if it was with one), one co-funded copy per other call asked is made with its own
+    process, and members and managers get the "submitted" e-mail.
+
+    Idempotent: returns False, writing nothing, when the application is not submitted or was
+    already handed over. The draft task is completed in the name of whoever submitted."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("call__fund", "updated_by", "created_by")
+            .filter(pk=application_pk, status=Application.Status.SUBMITTED)
+            .first()
+        )
+        if application is None:
+            return False
+        task = _draft_task_back(application)
+        if task is None:
+            return False
+        by = application.updated_by or application.created_by
+        task_execute(task=task, user=by, allowed=True)
+        notify(kind="submitted", recipients=members_and_managers_of(application), application=application)
+        for request in cofunding_requests(application=application):
+            _cofunded_submit(lead=application, request=request, by=by, at=application.submitted_at)
+    return True
+
+
+def submissions_waiting_routing() -> list[int]:
+    """Submitted applications whose draft (or advice) task is still open: not handed to screening yet."""
+    return list(
+        Task.objects.filter(
+            flow_task__in=[ApplicationFlow.draft, ApplicationFlow.advise],
+            status__in=ACTIVE,
+            process__applicationprocess__application__status=Application.Status.SUBMITTED,
+        )
+        .values_list("process__applicationprocess__application_id", flat=True)
+        .distinct()
+    )
+
+
+def _draft_task_back(application: Application) -> Task | None:
+    """The open draft task; when the draft is with an advisor, the applicant takes it back to submit.
+    None when neither is open (the application was handed over already)."""
     task = active_task(application=application, node=ApplicationFlow.draft)
     if task is not None:
         return task
     advise = active_task(application=application, node=ApplicationFlow.advise)
     if advise is None:
-        raise PermissionDenied
+        return None
     from reviewers.services import close_support
 
     close_support(application)

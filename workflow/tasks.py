@@ -2,6 +2,7 @@ from celery import shared_task
 
 from .models import OutboxMessage
 from .notifications import outbox_send
+from .services import submission_route, submissions_waiting_routing
 
 
 @shared_task
@@ -17,3 +18,15 @@ def drain_outbox(limit: int = 500) -> int:
     for pk in list(pending):
         sent += outbox_send(message_pk=pk)
     return sent
+
+
+@shared_task
+def route_submission(application_pk: int) -> bool:
+    """Hand one submitted application to screening (see workflow.services.submission_route)."""
+    return submission_route(application_pk=application_pk)
+
+
+@shared_task
+def route_pending_submissions() -> int:
+    """Celery beat: hand to screening the submissions a broker outage or a lost task left waiting."""
+    return sum(submission_route(application_pk=pk) for pk in submissions_waiting_routing())
