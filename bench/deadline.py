@@ -1,17 +1,22 @@
 """Deadline day: N applicants at once autosave several steps of their application, then submit.
 
 Starts gunicorn on PostgreSQL (its own database, `bench_deadline`, dropped, created and migrated
-here), warms every worker up on both paths (spare applicants save, submit and write baseline rows;
-not measured, so neither phase pays the workers' first imports), then measures two phases under
-the same load (N client threads, one per applicant, all released together, the same number of
-requests each):
+here), a private Redis (`redis-server` on a free port, nothing shared is touched) and one Celery
+worker, as production runs them: a submission freezes the draft in the request and the worker
+hands it to screening (its viewflow transition, co-funded copies, e-mails through the outbox),
+on the same two cores as everything else. It warms every process up on both paths (spare
+applicants save, submit and write baseline rows; not measured, so neither phase pays the first
+imports), then measures two phases under the same load (N client threads, one per applicant, all
+released together, the same number of requests each):
 
 1. baseline: a minimal signed-in view that writes one row (bench/_deadline_urls.py);
 2. Guichet: each applicant autosaves the project, budget and pérennité steps ROUNDS times (as if
    typing), then submits. A save counts as acknowledged when the server says it was saved.
 
-Afterwards it reads the database: `lost_saves` counts acknowledged saves whose content is not there
-(for each applicant and step, the last acknowledged content must be what the database holds).
+Afterwards it waits for the worker to hand every submission to screening (at most 120 s; the time
+it took after the last request is printed; an application not handed over counts as an error),
+then reads the database: `lost_saves` counts acknowledged saves whose content is not there (for
+each applicant and step, the last acknowledged content must be what the database holds).
 
 Prints its figures, then, as its last line, one JSON object:
 users, saves, errors, lost_saves, p50_ms, p95_ms, rps, baseline_p95_ms, baseline_rps, p95_ratio, rps_ratio.
@@ -19,6 +24,7 @@ users, saves, errors, lost_saves, p50_ms, p95_ms, rps, baseline_p95_ms, baseline
     .venv/bin/python bench/deadline.py [--users 100] [--rounds 3] [--workers 5]
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_deadline).
+Needs PostgreSQL running and the `redis-server` program (Debian package redis-server).
 Target: no error, no lost save, p95_ratio <= 2.
 """
 
@@ -27,6 +33,7 @@ import http.client
 import json
 import os
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -64,10 +71,11 @@ def recreate_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def environment(database_url: str) -> dict:
+def environment(database_url: str, redis_url: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(
         DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
         DJANGO_SETTINGS_MODULE="bench._deadline_settings",
         PYTHONPATH=str(ROOT),
         DEBUG="0",
@@ -94,6 +102,64 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def start_redis(port: int) -> subprocess.Popen:
+    program = shutil.which("redis-server")
+    if program is None:
+        raise SystemExit("bench/deadline.py needs redis-server (apt-get install redis-server)")
+    server = subprocess.Popen(
+        [program, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+                conn.sendall(b"PING\r\n")
+                if conn.recv(16).startswith(b"+PONG"):
+                    return server
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise SystemExit("redis-server did not start")
+
+
+def start_worker(env: dict) -> subprocess.Popen:
+    """One Celery worker process (solo pool), at the same priority as gunicorn."""
+    command = [
+        PYTHON, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-l", "warning",
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+    ]  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
+
+
+def wait_routed(env: dict, pks: list[int], timeout: float) -> tuple[int, float]:
+    """(applications not yet handed to screening, seconds waited), polling the database."""
+    import psycopg
+
+    started = time.monotonic()
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
+        while True:
+            (left,) = conn.execute(
+                "SELECT count(*) FROM unnest(%s::bigint[]) AS a(id) WHERE NOT EXISTS ("
+                " SELECT 1 FROM viewflow_task t JOIN workflow_applicationprocess p ON p.process_ptr_id = t.process_id"
+                " WHERE p.application_id = a.id AND t.flow_task = %s)",
+                [pks, "workflow/flows.ApplicationFlow.screen"],
+            ).fetchone()
+            waited = time.monotonic() - started
+            if left == 0 or waited > timeout:
+                return left, waited
+            time.sleep(0.05)
 
 
 def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
@@ -272,7 +338,8 @@ def main() -> None:
     args = parser.parse_args()
 
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-    env = environment(database_url)
+    redis_port = free_port()
+    env = environment(database_url, f"redis://127.0.0.1:{redis_port}/0")
     log(f"database {urlparse(database_url).path.lstrip('/')} (recreated), {args.users} users, {args.workers} workers")
     recreate_database(database_url)
     run([PYTHON, "manage.py", "migrate", "--noinput"], env)
@@ -282,19 +349,26 @@ def main() -> None:
     log("saving through", "forms:autosave" if setup["autosave"] else "forms:wizard_step (no autosave URL)")
 
     port = free_port()
+    redis = start_redis(redis_port)
+    worker = start_worker(env)
     server = start_gunicorn(env, port, args.workers)
     try:
         per_user = 3 * args.rounds + 1  # saves, then the submission
         browsers = {p["user"]: Browser(port, setup, p) for p in people + warm}
         warmed, _seconds = phase(warmup_user, warm, lambda p: (browsers[p["user"]], p, setup), len(warm))
-        log(f"warm-up: {len(warmed.latencies)} requests, errors {len(warmed.errors)} (not measured)")
+        warm_left, _ = wait_routed(env, [p["application"] for p in warm], 60)
+        log(
+            f"warm-up: {len(warmed.latencies)} requests, errors {len(warmed.errors)}, not routed {warm_left} (not measured)"
+        )
         base, base_seconds = phase(baseline_user, people, lambda p: (browsers[p["user"]], p, per_user), len(people))
         app, app_seconds = phase(
             guichet_user, people, lambda p: (browsers[p["user"]], p, setup, args.rounds), len(people)
         )
+        not_routed, routed_after = wait_routed(env, [p["application"] for p in people], 120)
     finally:
-        server.terminate()
-        server.wait(30)
+        stop(server)
+        stop(worker)
+        stop(redis)
 
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump([p["application"] for p in people], handle)
@@ -310,7 +384,7 @@ def main() -> None:
     measured = {p["user"] for p in people}
     baseline_rows = sum(1 for user, _n in state["baseline"] if user in measured)
     baseline_lost = len(people) * per_user - len(base.errors) - baseline_rows
-    errors = len(app.errors) + not_submitted
+    errors = len(app.errors) + not_submitted + not_routed
 
     p50, p95 = percentile(app.latencies, 50), percentile(app.latencies, 95)
     b95 = percentile(base.latencies, 95)
@@ -325,6 +399,9 @@ def main() -> None:
         f"guichet:  {len(app.latencies)} requests in {app_seconds:.1f}s, {rps:.1f} req/s, "
         f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, saves acknowledged {app.saves}, errors {len(app.errors)}, "
         f"not submitted {not_submitted}, lost saves {lost}"
+    )
+    log(
+        f"worker: every submission handed to screening {routed_after:.1f}s after the last request, not routed {not_routed}"
     )
     for kind, values in sorted(app.by_kind.items()):
         log(f"  {kind}: {len(values)}, p50 {percentile(values, 50):.0f} ms, p95 {percentile(values, 95):.0f} ms")

@@ -1,0 +1,87 @@
+"""The row lock every autosave and submission takes is hand-written SQL (forms.selectors.lock_draft_for_member):
+it must give exactly what the ORM gives, check the membership, and lock the row."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from fonds.models import Call
+from forms import services
+from forms.models import Application, CallFormSettings, form_settings
+from forms.selectors import _lock_sql, lock_draft_for_member
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def fields_of(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def orm_twin(pk: int) -> Application:
+    return Application.objects.select_related("call__form_settings").get(pk=pk)
+
+
+def test_it_gives_what_the_orm_gives_with_form_settings(draft, applicant):
+    services.call_form_configure(call=draft.call, partners_enabled=False, max_attachments=3, attachments_help="PDF")
+    Application.objects.filter(pk=draft.pk).update(copied_steps=["budget"], eligible=True)
+    Call.objects.filter(pk=draft.call_id).update(envelope=Decimal("123456.78"))
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        locked = lock_draft_for_member(applicant, draft.pk)
+        call, settings = locked.call, locked.call.form_settings
+    assert len(queries) == 1  # call and settings came with it
+    twin = orm_twin(draft.pk)
+    assert fields_of(locked) == fields_of(twin)
+    assert fields_of(call) == fields_of(twin.call)
+    assert fields_of(settings) == fields_of(twin.call.form_settings)
+    assert locked.copied_steps == ["budget"] and call.envelope == Decimal("123456.78")
+    assert isinstance(locked.updated_at, type(timezone.now())) and timezone.is_aware(locked.updated_at)
+    assert settings.max_attachments == 3 and settings.partners_enabled is False
+    assert locked._state.adding is False and locked._state.db == "default"
+
+
+def test_it_gives_the_default_settings_when_the_call_has_none(draft, applicant):
+    CallFormSettings.objects.filter(call=draft.call).delete()
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        locked = lock_draft_for_member(applicant, draft.pk)
+        settings = form_settings(locked.call)
+    assert len(queries) == 1
+    assert settings.pk is None and settings.partners_enabled == CallFormSettings().partners_enabled
+    assert fields_of(locked.call) == fields_of(Call.objects.get(pk=draft.call_id))
+
+
+def test_it_gives_nothing_to_a_non_member_or_for_a_missing_application(draft, applicant, outsider, manager):
+    with transaction.atomic():
+        assert lock_draft_for_member(outsider, draft.pk) is None
+        assert lock_draft_for_member(manager, draft.pk) is None
+        assert lock_draft_for_member(applicant, draft.pk + 1000) is None
+    applicant.is_active = False
+    with transaction.atomic():
+        assert lock_draft_for_member(applicant, draft.pk) is None
+
+
+def test_it_saves_through_the_locked_instance(draft, applicant):
+    closes = timezone.now() + timedelta(days=3)
+    Call.objects.filter(pk=draft.call_id).update(closes_at=closes)
+    with transaction.atomic():
+        locked = lock_draft_for_member(applicant, draft.pk)
+        assert locked.call.closes_at == closes
+        locked.title = "Titre changé"
+        locked.save(update_fields=["title"])
+    assert Application.objects.get(pk=draft.pk).title == "Titre changé"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks")
+def test_it_locks_the_application_row_only():
+    assert _lock_sql(connection.vendor).endswith("FOR UPDATE OF a")
+
+
+def test_a_colleague_of_another_organisation_sharing_the_call_gets_nothing(draft, call, outsider):
+    theirs = f.make_draft(call=call, organisation=outsider.memberships.get().organisation, by=outsider)
+    with transaction.atomic():
+        assert lock_draft_for_member(outsider, theirs.pk).pk == theirs.pk
+        assert lock_draft_for_member(outsider, draft.pk) is None
