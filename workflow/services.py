@@ -87,9 +87,7 @@ def members_and_managers_of(application: Application) -> list[User]:
     )
 
 
-def application_submit(
-    *, application: Application | int, by: User, at: datetime | None = None
-) -> Application:
+def application_submit(*, application: Application | int, by: User, at: datetime | None = None) -> Application:
     """Freeze the draft (the application or its pk), then hand it to screening.
 
     What callers can rely on:
