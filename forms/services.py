@@ -18,11 +18,12 @@ Callers can rely on this:
 
 from contextlib import nullcontext
 from decimal import Decimal
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -432,14 +433,61 @@ def wizard_state_save(*, application: Application, data: dict, step: str | None)
         Application.objects.filter(pk=application.pk).update(wizard_step=step)
 
 
-def missing_items(application: Application) -> list[str]:
-    """What still prevents submission, as codes the summary page explains (forms.selectors.MISSING)."""
+def what_exists(application: Application) -> dict[str, bool]:
+    """Which of the application's parts exist: indicators, partners, co-funding requests, ticked
+    checklist items left unjustified, and required questions of its call (answered or not).
+
+    One query, its SQL written once per process: the summary page and every submission ask it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_what_exists_sql(connection.vendor), [application.pk] * 4 + [application.call_id])
+        row = cursor.fetchone()
+    return dict(zip(WHAT_EXISTS, (bool(value) for value in row), strict=True))
+
+
+WHAT_EXISTS = ("indicators", "partners", "cofunding", "unjustified", "required_questions")
+
+
+@cache
+def _what_exists_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+
+    def table(model) -> str:
+        return quote(model._meta.db_table)
+
+    def column(model, name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    def exists(model, where: str) -> str:
+        return f"EXISTS (SELECT 1 FROM {table(model)} WHERE {where})"
+
+    of_application = "{} = %s".format
+    return "SELECT " + ", ".join(
+        [
+            exists(Indicator, of_application(column(Indicator, "application"))),
+            exists(Partner, of_application(column(Partner, "application"))),
+            exists(CoFundingRequest, of_application(column(CoFundingRequest, "application"))),
+            exists(
+                ChecklistAnswer,
+                f"{of_application(column(ChecklistAnswer, 'application'))} AND {column(ChecklistAnswer, 'checked')}"
+                f" AND {column(ChecklistAnswer, 'justification')} = ''",
+            ),
+            exists(
+                CallQuestion,
+                f"{column(CallQuestion, 'call')} = %s AND {column(CallQuestion, 'required')}",
+            ),
+        ]
+    )
+
+
+def missing_items(application: Application, *, exists: dict[str, bool] | None = None) -> list[str]:
+    """What still prevents submission, as codes the summary page explains (forms.selectors.MISSING).
+    `exists` is what_exists(application) when the caller already has it."""
     missing = []
     if not application.title.strip():
         missing.append("title")
     if not application.summary.strip():
         missing.append("summary")
-    years = list(application.years.all())
+    years = list(BudgetYear.objects.filter(application_id=application.pk).order_by("year"))
     if not years or not any(y.amount > 0 for y in years):
         missing.append("budget")
     elif sum(y.amount for y in years) > application.call.max_amount:
@@ -449,25 +497,19 @@ def missing_items(application: Application) -> list[str]:
     # The call's duration may have been shortened after the budget was written.
     if any(y.year > application.call.max_years and y.amount for y in years):
         missing.append("budget_years_above_max")
-    unjustified = ChecklistAnswer.objects.filter(application_id=application.pk, checked=True, justification="")
-    required = CallQuestion.objects.filter(call_id=application.call_id, required=True)
-    # One query tells what exists; the lists below are read only when there is something to list.
-    has = Application.objects.values(
-        has_indicators=Exists(Indicator.objects.filter(application_id=OuterRef("pk"))),
-        has_partners=Exists(Partner.objects.filter(application_id=OuterRef("pk"))),
-        has_unjustified=Exists(unjustified),
-        has_required_questions=Exists(required),
-    ).get(pk=application.pk)
-    if not has["has_indicators"]:
+    has = exists if exists is not None else what_exists(application)
+    if not has["indicators"]:
         missing.append("indicators")
-    if application.concerted and not has["has_partners"] and form_settings(application.call).partners_enabled:
+    if application.concerted and not has["partners"] and form_settings(application.call).partners_enabled:
         missing.append("partners")
     if not application.sustainability_plan.strip():
         missing.append("sustainability")
-    if has["has_unjustified"]:
+    # The lists below are read only when there is something to list.
+    if has["unjustified"]:
         for answer in application.checklist_answers.filter(checked=True, justification=""):
             missing.append(f"justification_{answer.item_id}")
-    if has["has_required_questions"]:
+    if has["required_questions"]:
+        required = CallQuestion.objects.filter(call_id=application.call_id, required=True)
         answers = QuestionAnswer.objects.filter(application_id=application.pk, question_id=OuterRef("pk"))
         for question in required.annotate(answer=Subquery(answers.values("text")[:1])):
             if not (question.answer or "").strip():

@@ -21,7 +21,7 @@ from fonds.models import Call
 from forms.cofunding import cofunded_copy_create, cofunding_problem_text, cofunding_problems, cofunding_requests
 from forms.models import Application, CoFundingRequest
 from forms.selectors import lock_draft_for_member
-from forms.services import missing_items
+from forms.services import missing_items, what_exists
 
 from .engine import ACTIVE, active_task, process_start, task_execute
 from .flows import ApplicationFlow
@@ -116,11 +116,12 @@ def application_submit(*, application: Application | int, by: User, at: datetime
             return application
         if not application.call.accepts_submissions(at=at):
             raise DeadlinePassed(application.call)
-        requests = cofunding_requests(application=application)
+        exists = what_exists(application)
+        requests = cofunding_requests(application=application) if exists["cofunding"] else []
         problems = cofunding_problems(application=application, requests=requests, at=at)
         if problems and problems[0].code == "closed":
             raise DeadlinePassed(problems[0].call)
-        missing = missing_items(application)
+        missing = missing_items(application, exists=exists)
         if problems:
             missing.append("cofunding")
         if missing:

@@ -19,9 +19,10 @@ from workflow.services import submission_route
 
 pytestmark = pytest.mark.django_db
 
-# session, user; lock with membership, co-funding, budget years, what else is missing (one EXISTS query),
-# the freeze; plus the view's SAVEPOINT and RELEASE inside the test's transaction.
-REQUEST_MOST = 9
+# session, user; lock with membership, what exists (one query), budget years, the freeze; plus the
+# view's SAVEPOINT and RELEASE inside the test's transaction. Co-funding requests are read only when
+# there are some.
+REQUEST_MOST = 8
 # the application locked; the draft task, the viewflow transition draft → gateway → screening (15 with
 # its lock and savepoints); the recipients, the outbox INSERT; the co-funding requests; plus the SAVEPOINT
 # and RELEASE inside the test's transaction.

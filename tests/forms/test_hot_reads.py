@@ -1,5 +1,6 @@
-"""The row lock every autosave and submission takes is hand-written SQL (forms.selectors.lock_draft_for_member):
-it must give exactly what the ORM gives, check the membership, and lock the row."""
+"""The reads of deadline day's hottest requests are hand-written SQL: the row lock every autosave and
+submission takes (forms.selectors.lock_draft_for_member) must give exactly what the ORM gives, check
+the membership and lock the row; what_exists must tell each part of the application as it is."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -85,3 +86,42 @@ def test_a_colleague_of_another_organisation_sharing_the_call_gets_nothing(draft
     with transaction.atomic():
         assert lock_draft_for_member(outsider, theirs.pk).pk == theirs.pk
         assert lock_draft_for_member(outsider, draft.pk) is None
+
+
+def test_what_exists_tells_each_part(draft, call):
+    from fonds.models import ChecklistItem
+    from forms.models import CallQuestion, ChecklistAnswer, CoFundingRequest, Indicator, Partner
+    from forms.services import what_exists
+
+    Indicator.objects.filter(application=draft).delete()
+    Partner.objects.filter(application=draft).delete()
+    ChecklistAnswer.objects.filter(application=draft).delete()
+    CallQuestion.objects.filter(call=call).delete()
+    CoFundingRequest.objects.filter(application=draft).delete()
+    assert what_exists(draft) == {
+        "indicators": False, "partners": False, "cofunding": False, "unjustified": False, "required_questions": False
+    }  # fmt: skip
+
+    Indicator.objects.create(application=draft, name="Familles", unit="familles", baseline=0, target=10)
+    Partner.objects.create(application=draft, name="CLSC", role="Accueil")
+    CoFundingRequest.objects.create(
+        application=draft, call=f.make_call(fund=call.fund, title="Autre appel"), amount=1000
+    )
+    item = ChecklistItem.objects.filter(criterion__call=call).first()
+    answer = ChecklistAnswer.objects.create(application=draft, item=item, checked=True, justification="Parce que.")
+    CallQuestion.objects.create(call=call, label="Facultative", required=False)
+    found = what_exists(draft)
+    assert found == {
+        "indicators": True, "partners": True, "cofunding": True, "unjustified": False, "required_questions": False
+    }  # fmt: skip
+
+    ChecklistAnswer.objects.filter(pk=answer.pk).update(justification="")
+    CallQuestion.objects.create(call=call, label="Obligatoire", required=True)
+    found = what_exists(draft)
+    assert found["unjustified"] is True and found["required_questions"] is True
+    ChecklistAnswer.objects.filter(pk=answer.pk).update(checked=False)
+    assert what_exists(draft)["unjustified"] is False
+    # Another application's parts do not count.
+    other = f.make_draft(call=call, organisation=draft.organisation, by=draft.created_by)
+    Indicator.objects.filter(application=other).delete()
+    assert what_exists(other)["indicators"] is False and what_exists(other)["cofunding"] is False
