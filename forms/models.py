@@ -70,6 +70,10 @@ class Application(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("copied from")
     )
     copied_steps = models.JSONField(_("steps copied from an earlier application"), default=list, blank=True)
+    # The last save of each wizard step, {step: {"version": n, "by": user pk or null, "at": ISO time}},
+    # written with the version in the same UPDATE: two members editing the same step are told about
+    # each other instead of overwriting silently (see forms.services.step_saved_since).
+    saved_steps = models.JSONField(_("saved steps"), default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -329,29 +333,6 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class StepSave(models.Model):
-    """The last save of one wizard step: which version of the application it made, who, when.
-
-    Two members editing the same step are told about each other instead of overwriting silently.
-    """
-
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="step_saves")
-    step = models.CharField(_("step"), max_length=40)
-    version = models.PositiveIntegerField(_("version"))
-    saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("saved by")
-    )
-    saved_at = models.DateTimeField(_("saved"), default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["application", "step"], name="unique_step_save")]
-        verbose_name = _("step save")
-        verbose_name_plural = _("step saves")
-
-    def __str__(self) -> str:
-        return f"{self.application_id} {self.step} v{self.version}"
 
 
 def form_settings(call: Call) -> CallFormSettings:

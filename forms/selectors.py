@@ -268,7 +268,7 @@ def missing_explained(*, application: Application, codes: list[str] | None = Non
 def wizard_progress(*, application: Application, steps: list[str], missing: list[dict]) -> dict:
     """Steps done out of the steps to fill (the summary left out): a step is done once saved with nothing missing."""
     to_fill = [s for s in steps if s != "summary"]
-    saved = set(application.step_saves.values_list("step", flat=True))
+    saved = set(application.saved_steps)
     blocked = {m["step"] for m in missing}
     done = [s for s in to_fill if s in saved and s not in blocked]
     return {"done": len(done), "total": len(to_fill), "done_steps": set(done)}

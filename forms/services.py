@@ -8,7 +8,7 @@ Callers can rely on this:
 - arguments left to None are not touched, so a partial save (autosave) never erases what it
   did not send;
 - each save bumps `Application.version`, records who saved and when (`updated_by`,
-  `updated_at`) and the step's last save (`StepSave`);
+  `updated_at`) and the step's last save (`Application.saved_steps`), in one UPDATE;
 - with `expected_version` (the version the caller's page was loaded at), a save of a step that
   another member saved after that version raises `VersionConflict` and writes nothing;
 - with `locked=True` the caller has read `application` with its row locked (select_for_update)
@@ -17,8 +17,10 @@ Callers can rely on this:
 """
 
 from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -44,7 +46,6 @@ from .models import (
     IndicatorTarget,
     Partner,
     QuestionAnswer,
-    StepSave,
     WizardState,
     form_settings,
 )
@@ -57,7 +58,7 @@ class DraftLocked(Exception):
 class VersionConflict(Exception):
     """Another member saved the same step after the version the caller loaded."""
 
-    def __init__(self, *, application: Application, saved: StepSave):
+    def __init__(self, *, application: Application, saved: "SavedStep"):
         super().__init__(f"step {saved.step} saved at version {saved.version}")
         self.application = application
         self.saved = saved
@@ -150,17 +151,38 @@ def _saving(*, locked: bool):
     return transaction.atomic()
 
 
-def step_saved_since(application: Application, *, step: str, version: int) -> StepSave | None:
+@dataclass(frozen=True)
+class SavedStep:
+    """The last save of one wizard step: the version of the application it made, who, when."""
+
+    step: str
+    version: int
+    saved_by_id: int | None
+    saved_at: datetime
+
+    @cached_property
+    def saved_by(self) -> User | None:
+        return User.objects.filter(pk=self.saved_by_id).first() if self.saved_by_id else None
+
+
+def saved_step(application: Application, step: str) -> SavedStep | None:
+    entry = application.saved_steps.get(step)
+    if entry is None:
+        return None
+    return SavedStep(step, entry["version"], entry["by"], datetime.fromisoformat(entry["at"]))
+
+
+def step_saved_since(application: Application, *, step: str, version: int) -> SavedStep | None:
     """The step's last save when it was made after `version` (None when the step is as it was then).
 
     A version above the application's own was never handed out (a forged or broken page): it is
     treated as older than every save, so it never lets a save through unchecked."""
     if application.version == version:
         return None
-    saves = StepSave.objects.filter(application=application, step=step)
-    if version < application.version:
-        saves = saves.filter(version__gt=version)
-    return saves.select_related("saved_by").first()
+    saved = saved_step(application, step)
+    if saved is None or (version < application.version and saved.version <= version):
+        return None
+    return saved
 
 
 def _begin(application: Application, *, step: str, expected_version: int | None, locked: bool = False) -> Application:
@@ -169,7 +191,7 @@ def _begin(application: Application, *, step: str, expected_version: int | None,
             raise DraftLocked(application)
     else:
         application = _lock_draft(application)
-    # Every save writes the application's version and its step's StepSave together, so no step can
+    # Every save writes the application's version and its step's last save together, so no step can
     # have been saved after `expected_version` while the (locked, fresh) version is not above it.
     if expected_version is not None:
         saved = step_saved_since(application, step=step, version=expected_version)
@@ -186,11 +208,10 @@ def _finish(application: Application, *, step: str, by: User | None, fields: tup
         application.updated_by = by
     if step in application.copied_steps:
         application.copied_steps = [s for s in application.copied_steps if s != step]
-    application.save(update_fields=[*fields, "version", "updated_at", "updated_by", "copied_steps"])
-    # The application row is locked: nobody else writes this StepSave meanwhile.
-    values = {"version": application.version, "saved_by": by, "saved_at": now}
-    if not StepSave.objects.filter(application=application, step=step).update(**values):
-        StepSave.objects.create(application=application, step=step, **values)
+    # The application row is locked: nobody else writes its saved steps meanwhile.
+    saved = {"version": application.version, "by": by.pk if by is not None else None, "at": now.isoformat()}
+    application.saved_steps = {**application.saved_steps, step: saved}
+    application.save(update_fields=[*fields, "version", "updated_at", "updated_by", "copied_steps", "saved_steps"])
     return application
 
 

@@ -18,7 +18,6 @@ from forms.models import (
     Indicator,
     Partner,
     QuestionAnswer,
-    StepSave,
     WizardState,
 )
 from reporting.models import Agreement, AgreementYear, IndicatorResult, Report
@@ -31,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 COUNTED = [
     User, Organisation, Membership, Invitation, Funder, Fund, Call, Criterion, Application, BudgetYear, BudgetLine,
-    CoFundingRequest, Partner, Indicator, QuestionAnswer, StepSave, WizardState, SupportRequest, Comment,
+    CoFundingRequest, Partner, Indicator, QuestionAnswer, WizardState, SupportRequest, Comment,
     ReviewerAssignment, Score, Agreement, AgreementYear, Report, IndicatorResult, Task, OutboxMessage,
 ]  # fmt: skip
 
@@ -246,7 +245,7 @@ def test_it_leaves_drafts_at_every_wizard_step_with_the_steps_before_saved():
         steps = step_names(draft)
         assert draft.wizard_step in steps, draft.title
         before = steps[: steps.index(draft.wizard_step)]
-        saved = set(StepSave.objects.filter(application=draft).values_list("step", flat=True))
+        saved = set(draft.saved_steps)
         # Every step before the current one is saved (attachments only once a file is added), none after it.
         assert set(before) - {"attachments"} <= saved <= set(before) | {draft.wizard_step}, draft.title
         assert draft.title and draft.summary

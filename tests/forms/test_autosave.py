@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from forms.models import Application, StepSave
+from forms.models import Application
 from workflow import services as workflow_services
 
 from .conftest import formset, post_step, step_url
@@ -38,7 +38,7 @@ def test_it_saves_the_valid_fields_and_explains_the_others(client, draft, applic
     assert (draft.title, draft.summary) == ("Cuisine collective de Joliette", "Un nouveau résumé.")
     assert draft.version == before + 1 == body["version"]
     assert draft.updated_by == applicant
-    assert StepSave.objects.get(application=draft, step="project").version == draft.version
+    assert draft.saved_steps["project"]["version"] == draft.version
 
 
 def test_it_never_touches_what_was_not_sent(client, draft, applicant):

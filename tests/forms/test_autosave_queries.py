@@ -21,8 +21,8 @@ from .conftest import formset
 pytestmark = pytest.mark.django_db
 
 # session, user, the application locked with its call, its form settings and the membership check,
-# UPDATE application, UPDATE step save; plus SAVEPOINT and RELEASE.
-PROJECT_QUERIES = 7
+# UPDATE application (its version and the step's last save together); plus SAVEPOINT and RELEASE.
+PROJECT_QUERIES = 6
 
 
 def autosave(client, application, step, data):
