@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
 from accounts.models import User
-from config import celery_app
+from config import celery_app, rows
 from fonds.models import Call
 from forms.cofunding import cofunded_copy_create, cofunding_problem_text, cofunding_problems, cofunding_requests
 from forms.models import Application, CoFundingRequest
@@ -129,7 +129,7 @@ def application_submit(*, application: Application | int, by: User, at: datetime
         application.status = Application.Status.SUBMITTED
         application.submitted_at = at
         application.updated_by = by
-        application.save(update_fields=["status", "submitted_at", "updated_by"])
+        rows.update(application, ["status", "submitted_at", "updated_by"])  # deadline day: see config/rows.py
         _route_later(application)
     return application
 

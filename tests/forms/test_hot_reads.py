@@ -125,3 +125,40 @@ def test_what_exists_tells_each_part(draft, call):
     other = f.make_draft(call=call, organisation=draft.organisation, by=draft.created_by)
     Indicator.objects.filter(application=other).delete()
     assert what_exists(other)["indicators"] is False and what_exists(other)["cofunding"] is False
+
+
+def test_rows_update_writes_what_save_would(draft, applicant, colleague):
+    from django.db import DatabaseError
+
+    from config import rows
+
+    at = timezone.now() - timedelta(hours=2)
+    draft.title, draft.updated_at, draft.updated_by = "Nouveau titre", at, colleague
+    draft.saved_steps = {"project": {"version": 9, "by": colleague.pk, "at": at.isoformat()}}
+    draft.copied_steps = ["budget"]
+    rows.update(draft, ["title", "updated_at", "updated_by", "saved_steps", "copied_steps"])
+    fresh = Application.objects.get(pk=draft.pk)
+    assert (fresh.title, fresh.updated_at, fresh.updated_by_id) == ("Nouveau titre", at, colleague.pk)
+    assert fresh.saved_steps == draft.saved_steps and fresh.copied_steps == ["budget"]
+    assert fresh.summary == draft.summary  # a field not named is not written
+
+    Application.objects.filter(pk=draft.pk).update(title="Autre")
+    draft.summary = "Changé"
+    rows.update(draft, ["summary"])
+    assert Application.objects.get(pk=draft.pk).title == "Autre"
+
+    gone = Application(pk=draft.pk + 1000, title="x")
+    with pytest.raises(DatabaseError):
+        rows.update(gone, ["title"])
+
+
+def test_budget_years_are_what_the_orm_gives(draft):
+    from forms.models import BudgetYear
+    from forms.services import budget_years
+
+    services.application_save_budget(application=draft, amounts=[Decimal("12500.50"), Decimal("0.10"), Decimal("7")])
+    found = budget_years(draft)
+    expected = list(BudgetYear.objects.filter(application=draft).order_by("year"))
+    assert [fields_of(y) for y in found] == [fields_of(y) for y in expected]
+    assert [y.amount for y in found] == [Decimal("12500.50"), Decimal("0.10"), Decimal("7")]
+    assert all(isinstance(y.amount, Decimal) for y in found)
