@@ -13,15 +13,19 @@ released together, the same number of requests each):
 2. Guichet: each applicant autosaves the project, budget and pérennité steps ROUNDS times (as if
    typing), then submits. A save counts as acknowledged when the server says it was saved.
 
-Afterwards it waits for the worker to hand every submission to screening (at most 120 s; the time
-it took after the last request is printed; an application not handed over counts as an error),
-then reads the database: `lost_saves` counts acknowledged saves whose content is not there (for
-each applicant and step, the last acknowledged content must be what the database holds).
+The two phases alternate REPEAT times (default 3), each round with N fresh applicants, so that a
+slow moment of a shared machine falls on both alike; every request of every round counts in the
+figures (percentiles of all the requests of a phase, rates over all its time). After each Guichet
+round it waits for the worker to hand that round's submissions to screening (at most 120 s; the
+time it took is printed; an application not handed over counts as an error). Then it reads the
+database: `lost_saves` counts acknowledged saves whose content is not there (for each applicant
+and step, the last acknowledged content must be what the database holds).
 
 Prints its figures, then, as its last line, one JSON object:
-users, saves, errors, lost_saves, p50_ms, p95_ms, rps, baseline_p95_ms, baseline_rps, p95_ratio, rps_ratio.
+users, repeat, saves, errors, lost_saves, p50_ms, p95_ms, rps, baseline_p95_ms, baseline_rps, p95_ratio,
+rps_ratio (`users` per round, `saves` over all rounds).
 
-    .venv/bin/python bench/deadline.py [--users 100] [--rounds 3] [--workers 5]
+    .venv/bin/python bench/deadline.py [--users 100] [--rounds 3] [--repeat 3] [--workers 5]
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_deadline).
 Needs PostgreSQL running and the `redis-server` program (Debian package redis-server).
@@ -49,8 +53,8 @@ PYTHON = sys.executable
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_deadline"
 
 
-def log(*args):
-    print(*args, flush=True)
+def log(*args, end="\n"):
+    print(*args, end=end, flush=True)
 
 
 # --- database and server -----------------------------------------------------------------------------
@@ -306,8 +310,8 @@ def warmup_user(browser: Browser, person: dict, setup: dict, results: Results, s
     guichet_user(browser, person, setup, 1, results, threading.Barrier(1))
 
 
-def phase(target, people, args_for, threads_count) -> tuple[Results, float]:
-    results = Results()
+def phase(target, people, args_for, threads_count, results: Results) -> float:
+    """Run one phase, its figures added to `results`; the seconds it took."""
     start = threading.Barrier(threads_count + 1)
     threads = [threading.Thread(target=target, args=(*args_for(p), results, start)) for p in people]
     for thread in threads:
@@ -316,7 +320,7 @@ def phase(target, people, args_for, threads_count) -> tuple[Results, float]:
     began = time.perf_counter()
     for thread in threads:
         thread.join()
-    return results, time.perf_counter() - began
+    return time.perf_counter() - began
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -335,36 +339,57 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=int(os.environ.get("BENCH_USERS", "100")))
     parser.add_argument("--rounds", type=int, default=3, help="autosaves of each step per applicant")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="baseline and Guichet phases, alternated, each with fresh applicants"
+    )
     args = parser.parse_args()
 
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     redis_port = free_port()
     env = environment(database_url, f"redis://127.0.0.1:{redis_port}/0")
-    log(f"database {urlparse(database_url).path.lstrip('/')} (recreated), {args.users} users, {args.workers} workers")
+    log(
+        f"database {urlparse(database_url).path.lstrip('/')} (recreated), {args.users} users, "
+        f"{args.workers} workers, {args.repeat} rounds"
+    )
     recreate_database(database_url)
     run([PYTHON, "manage.py", "migrate", "--noinput"], env)
     spare = 2 * args.workers
-    setup = json.loads(run([PYTHON, "-m", "bench._deadline_setup", "prepare", str(args.users), str(spare)], env))
+    total = args.users * args.repeat
+    setup = json.loads(run([PYTHON, "-m", "bench._deadline_setup", "prepare", str(total), str(spare)], env))
     people, warm = setup["people"], setup["warmup"]
+    rounds = [people[r * args.users : (r + 1) * args.users] for r in range(args.repeat)]
     log("saving through", "forms:autosave" if setup["autosave"] else "forms:wizard_step (no autosave URL)")
 
     port = free_port()
     redis = start_redis(redis_port)
     worker = start_worker(env)
     server = start_gunicorn(env, port, args.workers)
+    base, app = Results(), Results()
+    base_seconds = app_seconds = routed_after = 0.0
+    not_routed = 0
     try:
         per_user = 3 * args.rounds + 1  # saves, then the submission
         browsers = {p["user"]: Browser(port, setup, p) for p in people + warm}
-        warmed, _seconds = phase(warmup_user, warm, lambda p: (browsers[p["user"]], p, setup), len(warm))
+        warmed = Results()
+        phase(warmup_user, warm, lambda p: (browsers[p["user"]], p, setup), len(warm), warmed)
         warm_left, _ = wait_routed(env, [p["application"] for p in warm], 60)
         log(
             f"warm-up: {len(warmed.latencies)} requests, errors {len(warmed.errors)}, not routed {warm_left} (not measured)"
         )
-        base, base_seconds = phase(baseline_user, people, lambda p: (browsers[p["user"]], p, per_user), len(people))
-        app, app_seconds = phase(
-            guichet_user, people, lambda p: (browsers[p["user"]], p, setup, args.rounds), len(people)
-        )
-        not_routed, routed_after = wait_routed(env, [p["application"] for p in people], 120)
+        # Baseline and Guichet alternate, so that a slow moment of the machine falls on both alike;
+        # each round waits for the worker to finish the previous one's submissions.
+        for n, group in enumerate(rounds, 1):
+            seconds = phase(baseline_user, group, lambda p: (browsers[p["user"]], p, per_user), len(group), base)
+            base_seconds += seconds
+            log(f"round {n}: baseline {len(group) * per_user / seconds:.0f} req/s", end=", ")
+            seconds = phase(
+                guichet_user, group, lambda p: (browsers[p["user"]], p, setup, args.rounds), len(group), app
+            )
+            app_seconds += seconds
+            left, waited = wait_routed(env, [p["application"] for p in group], 120)
+            not_routed += left
+            routed_after = max(routed_after, waited)
+            log(f"guichet {len(group) * per_user / seconds:.0f} req/s, all handed to screening {waited:.1f}s after")
     finally:
         stop(server)
         stop(worker)
@@ -401,7 +426,8 @@ def main() -> None:
         f"not submitted {not_submitted}, lost saves {lost}"
     )
     log(
-        f"worker: every submission handed to screening {routed_after:.1f}s after the last request, not routed {not_routed}"
+        f"worker: every submission handed to screening at most {routed_after:.1f}s after a round's last request, "
+        f"not routed {not_routed}"
     )
     for kind, values in sorted(app.by_kind.items()):
         log(f"  {kind}: {len(values)}, p50 {percentile(values, 50):.0f} ms, p95 {percentile(values, 95):.0f} ms")
@@ -410,7 +436,8 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "users": len(people),
+                "users": args.users,
+                "repeat": args.repeat,
                 "saves": app.saves,
                 "errors": errors,
                 "lost_saves": lost,
