@@ -17,13 +17,15 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 RUNSERVER_ADDR ?= 127.0.0.1:8000
 
-# Debian packages: `run` needs pango + gettext, `test` also needs chromium.
+# Debian packages: `run` needs pango + gettext, `test` also needs chromium, `bench` redis-server
+# (bench/deadline.py starts a private one; it also needs a running PostgreSQL, see its docstring).
 DEBS_RUN := libpango-1.0-0 libpangoft2-1.0-0 gettext
 DEBS_TEST := $(DEBS_RUN) chromium
+DEBS_BENCH := $(DEBS_RUN) redis-server
 
 .DEFAULT_GOAL := help
 
-.PHONY: help venv sysdeps sysdeps-run messages run test bench lint worker beat
+.PHONY: help venv sysdeps sysdeps-run sysdeps-bench messages run test bench lint worker beat
 
 help:
 	@echo "Targets:"
@@ -60,6 +62,7 @@ define ensure_debs
 	  case "$$p" in \
 	    chromium) [ -x /usr/bin/chromium ] ;; \
 	    gettext) command -v msgfmt >/dev/null 2>&1 ;; \
+	    redis-server) command -v redis-server >/dev/null 2>&1 ;; \
 	    *) dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'ok installed' ;; \
 	  esac || missing="$$missing $$p"; \
 	done; \
@@ -83,6 +86,9 @@ sysdeps:
 sysdeps-run:
 	$(call ensure_debs,$(DEBS_RUN))
 
+sysdeps-bench:
+	$(call ensure_debs,$(DEBS_BENCH))
+
 # --- application -------------------------------------------------------------
 
 messages: venv sysdeps-run
@@ -98,7 +104,7 @@ test: venv sysdeps
 
 # Each bench/*.py is a standalone script printing its own figures; files whose
 # name starts with "_" are helpers and are not run.
-bench: venv sysdeps-run
+bench: venv sysdeps-bench
 	@set -e; ran=0; \
 	for f in bench/*.py; do \
 	  [ -e "$$f" ] || continue; \
