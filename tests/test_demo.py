@@ -258,3 +258,15 @@ def test_it_leaves_drafts_at_every_wizard_step_with_the_steps_before_saved():
     assert missing_items(at["summary"]) == []
     assert at["summary"].created_by.email == "collegue@guichet.demo"
     assert missing_items(at["project"]) == ["budget"]
+
+
+def test_it_speaks_the_default_language_whatever_was_active_before():
+    from django.utils import translation
+
+    from accounts.roles import ROLES
+
+    with translation.override("en"):  # as a test's English request leaves its thread
+        output = _demo()
+    with translation.override("fr"):
+        french = {str(label) for label in ROLES.values()}
+    assert {role for _email, role, _password in _printed_logins(output)} == french

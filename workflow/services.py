@@ -138,7 +138,7 @@ def _route_later(application: Application) -> None:
     from .tasks import route_submission
 
     if celery_app.conf.task_always_eager:
-        # No broker, no worker (make run, the tests): the request routes it, in its own transaction.
+        # No broker, no worker (make run, the tests): the request routes it, in the same transaction.
         submission_route(application_pk=application.pk)
         return
     pk = application.pk

@@ -2,10 +2,11 @@
 
 from collections import Counter
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.demo_data import DEFAULT_PASSWORD, ORGANISATION_OF, ORGANISATIONS, PEOPLE, TOUR
 from accounts.demo_loader import demo_load
@@ -38,6 +39,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, password: str, **options):
+        # The site's default language, whatever the calling thread last activated (a test's request).
+        with translation.override(settings.LANGUAGE_CODE):
+            self._load_and_print(password)
+
+    def _load_and_print(self, password: str) -> None:
         if not password.strip():
             raise CommandError("The demo password cannot be blank.")
         # Demo addresses are fictional: the services still write their outbox rows, but
