@@ -16,8 +16,9 @@ released together, the same number of requests each):
 The two phases alternate REPEAT times (default 3), each round with N fresh applicants, so that a
 slow moment of a shared machine falls on both alike; every request of every round counts in the
 figures (percentiles of all the requests of a phase, rates over all its time). After each Guichet
-round it waits for the worker to hand that round's submissions to screening (at most 120 s; the
-time it took is printed; an application not handed over counts as an error). Then it reads the
+round it waits for the worker to hand that round's submissions to screening and send their
+e-mails, so that the next round starts on an idle machine (at most 120 s; the time it took is
+printed; an application not handed over counts as an error). Then it reads the
 database: `lost_saves` counts acknowledged saves whose content is not there (for each applicant
 and step, the last acknowledged content must be what the database holds).
 
@@ -147,8 +148,9 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(5)
 
 
-def wait_routed(env: dict, pks: list[int], timeout: float) -> tuple[int, float]:
-    """(applications not yet handed to screening, seconds waited), polling the database."""
+def wait_worker(env: dict, pks: list[int], timeout: float) -> tuple[int, float]:
+    """(applications not yet handed to screening, seconds waited) once the worker is done with these
+    applications: each has its screening task and every e-mail of theirs is sent (polling the database)."""
     import psycopg
 
     started = time.monotonic()
@@ -160,8 +162,12 @@ def wait_routed(env: dict, pks: list[int], timeout: float) -> tuple[int, float]:
                 " WHERE p.application_id = a.id AND t.flow_task = %s)",
                 [pks, "workflow/flows.ApplicationFlow.screen"],
             ).fetchone()
+            (unsent,) = conn.execute(
+                "SELECT count(*) FROM workflow_outboxmessage WHERE application_id = ANY(%s) AND sent_at IS NULL",
+                [pks],
+            ).fetchone()
             waited = time.monotonic() - started
-            if left == 0 or waited > timeout:
+            if (left == 0 and unsent == 0) or waited > timeout:
                 return left, waited
             time.sleep(0.05)
 
@@ -372,12 +378,12 @@ def main() -> None:
         browsers = {p["user"]: Browser(port, setup, p) for p in people + warm}
         warmed = Results()
         phase(warmup_user, warm, lambda p: (browsers[p["user"]], p, setup), len(warm), warmed)
-        warm_left, _ = wait_routed(env, [p["application"] for p in warm], 60)
+        warm_left, _ = wait_worker(env, [p["application"] for p in warm], 60)
         log(
             f"warm-up: {len(warmed.latencies)} requests, errors {len(warmed.errors)}, not routed {warm_left} (not measured)"
         )
         # Baseline and Guichet alternate, so that a slow moment of the machine falls on both alike;
-        # each round waits for the worker to finish the previous one's submissions.
+        # each round waits for the worker to finish with the previous one's submissions.
         for n, group in enumerate(rounds, 1):
             seconds = phase(baseline_user, group, lambda p: (browsers[p["user"]], p, per_user), len(group), base)
             base_seconds += seconds
@@ -386,10 +392,10 @@ def main() -> None:
                 guichet_user, group, lambda p: (browsers[p["user"]], p, setup, args.rounds), len(group), app
             )
             app_seconds += seconds
-            left, waited = wait_routed(env, [p["application"] for p in group], 120)
+            left, waited = wait_worker(env, [p["application"] for p in group], 120)
             not_routed += left
             routed_after = max(routed_after, waited)
-            log(f"guichet {len(group) * per_user / seconds:.0f} req/s, all handed to screening {waited:.1f}s after")
+            log(f"guichet {len(group) * per_user / seconds:.0f} req/s, worker done {waited:.1f}s after")
     finally:
         stop(server)
         stop(worker)
@@ -426,8 +432,8 @@ def main() -> None:
         f"not submitted {not_submitted}, lost saves {lost}"
     )
     log(
-        f"worker: every submission handed to screening at most {routed_after:.1f}s after a round's last request, "
-        f"not routed {not_routed}"
+        f"worker: every submission handed to screening and its e-mails sent at most {routed_after:.1f}s after "
+        f"a round's last request, not routed {not_routed}"
     )
     for kind, values in sorted(app.by_kind.items()):
         log(f"  {kind}: {len(values)}, p50 {percentile(values, 50):.0f} ms, p95 {percentile(values, 95):.0f} ms")

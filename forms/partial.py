@@ -96,12 +96,16 @@ class RowsFormSet(forms.BaseFormSet):
         return "\n".join(lines)
 
 
+def _has_crlf(data) -> bool:
+    return any(isinstance(v, str) and "\r\n" in v for _key, values in data.lists() for v in values)
+
+
 class StepForm(forms.Form):
     """Base of the wizard's step forms: the call's questions for the step, formsets, partial saves."""
 
     def __init__(self, *args, questions=(), **kwargs):
         data = kwargs.get("data")
-        if data is not None and hasattr(data, "lists"):
+        if data is not None and hasattr(data, "lists") and _has_crlf(data):
             # Browsers send a textarea's line breaks as CRLF: count and store them as one character,
             # as the counter in the page does.
             normalised = data.copy()

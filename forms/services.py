@@ -289,14 +289,14 @@ def application_save_budget(
         if cofunding is not None:
             application.cofunding_requests.all().delete()
             seen = set()
-            rows = []
+            requests = []
             for row in cofunding:
                 call = row["call"]
                 if call.pk == application.call_id or call.pk in seen or not call.is_open:
                     continue
                 seen.add(call.pk)
-                rows.append(CoFundingRequest(application=application, call=call, amount=row["amount"]))
-            CoFundingRequest.objects.bulk_create(rows)
+                requests.append(CoFundingRequest(application=application, call=call, amount=row["amount"]))
+            CoFundingRequest.objects.bulk_create(requests)
         _save_questions(application, questions)
         application = _finish(application, step="budget", by=by)
     return application

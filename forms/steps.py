@@ -221,7 +221,7 @@ class StepForms:
             initial = {"title": application.title, "summary": application.summary, "concerted": application.concerted}
         elif step == "budget":
             if _sends(parts, "year_"):
-                initial = {f"year_{y.year}": y.amount for y in application.years.all()}
+                initial = {f"year_{y.year}": y.amount for y in services.budget_years(application)}
             if parts is None or "lines" in parts:
                 initial["lines"] = [
                     {"label": line.label, "year": line.year, "amount": line.amount}

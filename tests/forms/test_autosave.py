@@ -423,3 +423,11 @@ def test_it_checks_the_budgets_total_with_the_years_it_did_not_receive(client, d
     # Rows only: the total is neither checked nor said to be fine.
     body = autosave(client, draft, formset("budget-lines", []), "budget").json()
     assert "budget" not in body["general_errors"]
+
+
+def test_it_stores_a_browsers_line_breaks_as_one_character(client, draft, applicant):
+    client.force_login(applicant)
+    response = autosave(client, draft, {"project-summary": "Première ligne\r\nDeuxième ligne"})
+    assert response.status_code == 200 and response.json()["saved"] is True
+    draft.refresh_from_db()
+    assert draft.summary == "Première ligne\nDeuxième ligne"
