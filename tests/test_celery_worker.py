@@ -45,7 +45,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 WAIT_SECONDS = 60
-ROUTED = ("reporting.tasks.render_export", "workflow.tasks.route_submission", "workflow.tasks.send_outbox_message")
+ROUTED = ("reporting.tasks.render_export", "workflow.tasks.route_submission", "workflow.tasks.send_outbox_messages")
 
 
 def database_url() -> str:

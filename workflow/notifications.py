@@ -42,19 +42,19 @@ def notify(*, kind: str, recipients, application=None) -> list[OutboxMessage]:
     )
     pks = [message.pk for message in messages]
     if pks:
-        transaction.on_commit(lambda: [dispatch(pk) for pk in pks])
+        transaction.on_commit(lambda: dispatch(pks))
     return messages
 
 
-def dispatch(message_pk: int) -> None:
-    """Hand a message to Celery; never raises, the outbox keeps what could not be queued."""
-    from .tasks import send_outbox_message
+def dispatch(message_pks: list[int]) -> None:
+    """Hand messages to Celery, one task for the lot; never raises, the outbox keeps what could not be queued."""
+    from .tasks import send_outbox_messages
 
     try:
-        send_outbox_message.delay(message_pk)
+        send_outbox_messages.delay(message_pks)
     except Exception as exc:  # broker outage: drain_outbox retries later
-        log.warning("could not queue outbox message %s: %s", message_pk, exc)
-        OutboxMessage.objects.filter(pk=message_pk).update(last_error=str(exc)[:1000])
+        log.warning("could not queue outbox messages %s: %s", message_pks, exc)
+        OutboxMessage.objects.filter(pk__in=message_pks).update(last_error=str(exc)[:1000])
 
 
 def outbox_send(*, message_pk: int) -> bool:

@@ -7,7 +7,14 @@ from .services import submission_route, submissions_waiting_routing
 
 @shared_task
 def send_outbox_message(message_pk: int) -> bool:
+    """One message (what Guichet queued before it queued them by the lot; kept for those still in a queue)."""
     return outbox_send(message_pk=message_pk)
+
+
+@shared_task
+def send_outbox_messages(message_pks: list[int]) -> int:
+    """The messages of one action (each sent once: see outbox_send); how many this call sent."""
+    return sum(outbox_send(message_pk=pk) for pk in message_pks)
 
 
 @shared_task

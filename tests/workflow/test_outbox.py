@@ -111,3 +111,15 @@ def test_it_leaves_celery_as_it_found_it(db):
     assert (celery_app.conf.task_always_eager, celery_app.conf.broker_url) == (eager, broker)
     # Eager tasks still run (they borrow a producer from the restored pool).
     assert drain_outbox.delay().get() == 0
+
+
+def test_one_task_sends_the_messages_of_one_action_each_once(draft, applicant, colleague, manager):
+    from workflow.notifications import notify
+    from workflow.tasks import send_outbox_messages
+
+    messages = notify(kind="submitted", recipients=[applicant, colleague, manager, applicant], application=draft)
+    pks = [m.pk for m in messages]
+    assert len(pks) == 3  # one per person
+    assert send_outbox_messages.delay(pks).get() == 3
+    assert send_outbox_messages.delay(pks).get() == 0
+    assert sorted(e.to[0] for e in mail.outbox) == sorted([applicant.email, colleague.email, manager.email])
