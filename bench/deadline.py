@@ -13,7 +13,7 @@ released together, the same number of requests each):
 2. Guichet: each applicant autosaves the project, budget and pérennité steps ROUNDS times (as if
    typing), then submits. A save counts as acknowledged when the server says it was saved.
 
-The two phases alternate REPEAT times (default 3), each round with N fresh applicants, so that a
+The two phases alternate REPEAT times (default 5), each round with N fresh applicants, so that a
 slow moment of a shared machine falls on both alike; every request of every round counts in the
 figures (percentiles of all the requests of a phase, rates over all its time). After each Guichet
 round it waits for the worker to hand that round's submissions to screening and send their
@@ -26,7 +26,7 @@ Prints its figures, then, as its last line, one JSON object:
 users, repeat, saves, errors, lost_saves, p50_ms, p95_ms, rps, baseline_p95_ms, baseline_rps, p95_ratio,
 rps_ratio (`users` per round, `saves` over all rounds).
 
-    .venv/bin/python bench/deadline.py [--users 100] [--rounds 3] [--repeat 3] [--workers 5]
+    .venv/bin/python bench/deadline.py [--users 100] [--rounds 3] [--repeat 5] [--workers 5]
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_deadline).
 Needs PostgreSQL running and the `redis-server` program (Debian package redis-server).
@@ -346,7 +346,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="autosaves of each step per applicant")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument(
-        "--repeat", type=int, default=3, help="baseline and Guichet phases, alternated, each with fresh applicants"
+        "--repeat", type=int, default=5, help="baseline and Guichet phases, alternated, each with fresh applicants"
     )
     args = parser.parse_args()
 
