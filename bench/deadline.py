@@ -385,9 +385,11 @@ def main() -> None:
         # Baseline and Guichet alternate, so that a slow moment of the machine falls on both alike;
         # each round waits for the worker to finish with the previous one's submissions.
         for n, group in enumerate(rounds, 1):
+            base_from, app_from = len(base.latencies), len(app.latencies)
             seconds = phase(baseline_user, group, lambda p: (browsers[p["user"]], p, per_user), len(group), base)
             base_seconds += seconds
-            log(f"round {n}: baseline {len(group) * per_user / seconds:.0f} req/s", end=", ")
+            round_b95 = percentile(base.latencies[base_from:], 95)
+            log(f"round {n}: baseline {len(group) * per_user / seconds:.0f} req/s p95 {round_b95:.0f} ms", end=", ")
             seconds = phase(
                 guichet_user, group, lambda p: (browsers[p["user"]], p, setup, args.rounds), len(group), app
             )
@@ -395,7 +397,11 @@ def main() -> None:
             left, waited = wait_worker(env, [p["application"] for p in group], 120)
             not_routed += left
             routed_after = max(routed_after, waited)
-            log(f"guichet {len(group) * per_user / seconds:.0f} req/s, worker done {waited:.1f}s after")
+            round_p95 = percentile(app.latencies[app_from:], 95)
+            log(
+                f"guichet {len(group) * per_user / seconds:.0f} req/s p95 {round_p95:.0f} ms "
+                f"(ratio {round_p95 / round_b95:.2f}), worker done {waited:.1f}s after"
+            )
     finally:
         stop(server)
         stop(worker)
