@@ -13,6 +13,16 @@ from functools import cache
 from django.db import DatabaseError, connection
 
 
+def table(model) -> str:
+    """The model's table name, quoted for the database in use."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def column(model, name: str) -> str:
+    """The column of the model's field `name`, quoted for the database in use."""
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
 def columns(model, alias: str) -> str:
     """`alias."column", ...` for every concrete field of `model`, in the order `instance` expects."""
     quote = connection.ops.quote_name
@@ -49,14 +59,13 @@ def instance(model, values):
 def update(instance, fields: list[str]) -> None:
     """Write these fields of `instance` to its row: Model.save(update_fields=fields) without a query
     to compile (no signals: Guichet has none on its models). DatabaseError when the row is gone."""
-    meta = instance._meta
-    quote = connection.ops.quote_name
+    model, meta = type(instance), instance._meta
     assignments, params = [], []
     for name in fields:
         field = meta.get_field(name)
-        assignments.append(f"{quote(field.column)} = %s")
+        assignments.append(f"{column(model, name)} = %s")
         params.append(field.get_db_prep_save(field.pre_save(instance, False), connection))
-    sql = f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} WHERE {quote(meta.pk.column)} = %s"
+    sql = f"UPDATE {table(model)} SET {', '.join(assignments)} WHERE {column(model, meta.pk.name)} = %s"
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, instance.pk])
         if cursor.rowcount != 1:

@@ -82,18 +82,13 @@ def lock_draft_for_member(user: User, pk: int) -> Application | None:
 @cache
 def _lock_sql(vendor: str) -> str:
     """SELECT application, call, form settings WHERE pk and membership, locking the application row."""
-    quote = connection.ops.quote_name
-
-    def column(model, name: str) -> str:
-        return quote(model._meta.get_field(name).column)
-
+    table, column = rows.table, rows.column
     sql = (
         f"SELECT {rows.columns(Application, 'a')}, {rows.columns(Call, 'c')}, {rows.columns(CallFormSettings, 's')}"
-        f" FROM {quote(Application._meta.db_table)} a"
-        f" INNER JOIN {quote(Call._meta.db_table)} c ON c.{column(Call, 'id')} = a.{column(Application, 'call')}"
-        f" LEFT OUTER JOIN {quote(CallFormSettings._meta.db_table)} s"
-        f" ON s.{column(CallFormSettings, 'call')} = c.{column(Call, 'id')}"
-        f" WHERE a.{column(Application, 'id')} = %s AND EXISTS (SELECT 1 FROM {quote(Membership._meta.db_table)} m"
+        f" FROM {table(Application)} a"
+        f" INNER JOIN {table(Call)} c ON c.{column(Call, 'id')} = a.{column(Application, 'call')}"
+        f" LEFT OUTER JOIN {table(CallFormSettings)} s ON s.{column(CallFormSettings, 'call')} = c.{column(Call, 'id')}"
+        f" WHERE a.{column(Application, 'id')} = %s AND EXISTS (SELECT 1 FROM {table(Membership)} m"
         f" WHERE m.{column(Membership, 'organisation')} = a.{column(Application, 'organisation')}"
         f" AND m.{column(Membership, 'user')} = %s)"
     )

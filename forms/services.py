@@ -465,11 +465,9 @@ def budget_years(application: Application) -> list[BudgetYear]:
 
 @cache
 def _budget_years_sql(vendor: str) -> str:
-    quote = connection.ops.quote_name
-    meta = BudgetYear._meta
     return (
-        f"SELECT {rows.columns(BudgetYear, 'y')} FROM {quote(meta.db_table)} y"
-        f" WHERE y.{quote(meta.get_field('application').column)} = %s ORDER BY y.{quote(meta.get_field('year').column)}"
+        f"SELECT {rows.columns(BudgetYear, 'y')} FROM {rows.table(BudgetYear)} y"
+        f" WHERE y.{rows.column(BudgetYear, 'application')} = %s ORDER BY y.{rows.column(BudgetYear, 'year')}"
     )
 
 
@@ -489,13 +487,7 @@ WHAT_EXISTS = ("indicators", "partners", "cofunding", "unjustified", "required_q
 
 @cache
 def _what_exists_sql(vendor: str) -> str:
-    quote = connection.ops.quote_name
-
-    def table(model) -> str:
-        return quote(model._meta.db_table)
-
-    def column(model, name: str) -> str:
-        return quote(model._meta.get_field(name).column)
+    table, column = rows.table, rows.column
 
     def exists(model, where: str) -> str:
         return f"EXISTS (SELECT 1 FROM {table(model)} WHERE {where})"

@@ -18,6 +18,14 @@ def autosave_url(application, step="project"):
     return reverse("forms:autosave", args=[application.pk, step])
 
 
+@pytest.fixture
+def colleague_client(colleague):
+    """A second browser, signed in as the colleague who edits the same application."""
+    other = Client()
+    other.force_login(colleague)
+    return other
+
+
 def autosave(client, application, data, step="project", version=None, **extra):
     application.refresh_from_db()
     payload = {"version": str(version if version is not None else application.version), **data}
@@ -113,12 +121,14 @@ def test_it_saves_budget_lines_yearly_targets_and_cofunding(client, draft, appli
     assert [(t.year, t.value) for t in indicator.targets.all()] == [(1, Decimal("15")), (2, Decimal("40"))]
 
 
-def test_it_answers_409_with_both_versions_when_another_member_saved_the_step(client, draft, applicant, colleague):
+def test_it_answers_409_with_both_versions_when_another_member_saved_the_step(
+    client, draft, applicant, colleague_client
+):
     draft.refresh_from_db()
     loaded = draft.version
-    other = Client()
-    other.force_login(colleague)
-    assert autosave(other, draft, {"project-summary": "Le texte de Colin."}, version=loaded).status_code == 200
+    assert (
+        autosave(colleague_client, draft, {"project-summary": "Le texte de Colin."}, version=loaded).status_code == 200
+    )
 
     client.force_login(applicant)
     response = autosave(client, draft, {"project-summary": "Le texte d'Alice."}, version=loaded)
@@ -146,14 +156,12 @@ def test_it_answers_409_with_both_versions_when_another_member_saved_the_step(cl
 
 
 def test_it_does_not_call_it_a_conflict_when_another_step_or_the_same_text_was_saved(
-    client, draft, applicant, colleague
+    client, draft, applicant, colleague_client
 ):
     draft.refresh_from_db()
     loaded = draft.version
-    other = Client()
-    other.force_login(colleague)
-    autosave(other, draft, {"budget-year_2": "10000"}, step="budget", version=loaded)
-    autosave(other, draft, {"project-summary": "Même texte."}, version=loaded)
+    autosave(colleague_client, draft, {"budget-year_2": "10000"}, step="budget", version=loaded)
+    autosave(colleague_client, draft, {"project-summary": "Même texte."}, version=loaded)
     client.force_login(applicant)
     assert autosave(client, draft, {"project-title": "Autre titre"}, version=loaded).status_code == 409
     assert autosave(client, draft, {"project-summary": "Même texte."}, version=loaded).status_code == 200
@@ -163,12 +171,10 @@ def test_it_does_not_call_it_a_conflict_when_another_step_or_the_same_text_was_s
     )
 
 
-def test_it_shows_a_conflict_panel_on_a_step_post_too(client, draft, applicant, colleague):
+def test_it_shows_a_conflict_panel_on_a_step_post_too(client, draft, applicant, colleague_client):
     draft.refresh_from_db()
     loaded = draft.version
-    other = Client()
-    other.force_login(colleague)
-    autosave(other, draft, {"project-title": "Titre de Colin"}, version=loaded)
+    autosave(colleague_client, draft, {"project-title": "Titre de Colin"}, version=loaded)
 
     client.force_login(applicant)
     data = {"project-title": "Titre d'Alice", "project-summary": "Des repas partagés.", "project-concerted": "on"}
@@ -196,11 +202,9 @@ def test_it_asks_for_the_version(client, draft, applicant):
     assert draft.summary == "Des repas partagés."
 
 
-def test_it_refuses_a_version_the_application_never_had(client, draft, applicant, colleague):
+def test_it_refuses_a_version_the_application_never_had(client, draft, applicant, colleague_client):
     # A version above the current one used to skip the check (`version > expected` never true).
-    other = Client()
-    other.force_login(colleague)
-    assert autosave(other, draft, {"project-summary": "Le texte de Colin."}).status_code == 200
+    assert autosave(colleague_client, draft, {"project-summary": "Le texte de Colin."}).status_code == 200
     client.force_login(applicant)
     draft.refresh_from_db()
     for version in (draft.version + 1, 2147483647):
@@ -292,15 +296,15 @@ def _theirs(body) -> dict:
     return {part["name"]: part for part in body["theirs"]}
 
 
-def test_it_answers_a_conflict_with_every_part_of_the_step_as_saved(client, draft, applicant, colleague):
+def test_it_answers_a_conflict_with_every_part_of_the_step_as_saved(client, draft, applicant, colleague_client):
     """The audit's case: Colin saves the summary; Alice's autosave of the title conflicts. The answer
     carries the saved summary too, so her page takes it before she keeps her title, and her
     "Save and continue" afterwards no longer puts her stale summary back."""
     draft.refresh_from_db()
     loaded = draft.version
-    other = Client()
-    other.force_login(colleague)
-    assert autosave(other, draft, {"project-summary": "Le résumé de Colin."}, version=loaded).status_code == 200
+    assert (
+        autosave(colleague_client, draft, {"project-summary": "Le résumé de Colin."}, version=loaded).status_code == 200
+    )
 
     client.force_login(applicant)
     response = autosave(client, draft, {"project-title": "Titre d'Alice"}, version=loaded)
@@ -328,15 +332,15 @@ def test_it_answers_a_conflict_with_every_part_of_the_step_as_saved(client, draf
 
 
 def test_it_keeps_the_pages_version_when_nothing_changed_but_the_step_was_saved_since(
-    client, draft, applicant, colleague
+    client, draft, applicant, colleague_client
 ):
     # Was answered with the current version: the page then passed for up to date, and its next
     # full POST put its stale summary back without a word.
     draft.refresh_from_db()
     loaded = draft.version
-    other = Client()
-    other.force_login(colleague)
-    assert autosave(other, draft, {"project-summary": "Le résumé de Colin."}, version=loaded).status_code == 200
+    assert (
+        autosave(colleague_client, draft, {"project-summary": "Le résumé de Colin."}, version=loaded).status_code == 200
+    )
 
     client.force_login(applicant)
     body = autosave(client, draft, {"project-title": "Cuisine collective de Joliette"}, version=loaded).json()
@@ -353,17 +357,15 @@ def test_it_keeps_the_pages_version_when_nothing_changed_but_the_step_was_saved_
     assert body["version"] == current
 
 
-def test_it_answers_a_conflict_with_the_saved_rows(client, draft, applicant, colleague):
+def test_it_answers_a_conflict_with_the_saved_rows(client, draft, applicant, colleague_client):
     draft.refresh_from_db()
     loaded = draft.version
-    other = Client()
-    other.force_login(colleague)
     indicators = formset(
         "partners-indicators",
         [{"name": "Familles du quartier", "unit": "familles", "baseline": "5", "target": "50"}],
         initial=1,
     )
-    assert autosave(other, draft, indicators, step="partners", version=loaded).status_code == 200
+    assert autosave(colleague_client, draft, indicators, step="partners", version=loaded).status_code == 200
 
     client.force_login(applicant)
     partners = formset("partners-partners", [{"name": "CISSS de Lanaudière", "role": "Locaux"}], initial=1)

@@ -1,6 +1,28 @@
+from contextlib import contextmanager
+
 import pytest
 
 from .steps import bring_to
+
+
+@pytest.fixture
+def with_a_broker(django_capture_on_commit_callbacks):
+    """`with with_a_broker() as callbacks:` tasks are published, not run in the request, as in
+    production (the root conftest makes them eager); what would be published after commit is
+    captured in `callbacks`, not run."""
+    from config import celery_app
+
+    @contextmanager
+    def publishing():
+        eager = celery_app.conf.task_always_eager
+        celery_app.conf.task_always_eager = False
+        try:
+            with django_capture_on_commit_callbacks(execute=False) as callbacks:
+                yield callbacks
+        finally:
+            celery_app.conf.task_always_eager = eager
+
+    return publishing
 
 
 @pytest.fixture

@@ -1,13 +1,10 @@
 """Between a submission and its handing to screening (a worker's job when there is a broker):
 the application is frozen, its draft task still open for a moment. Nothing may use that moment."""
 
-from contextlib import contextmanager
-
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from config import celery_app
 from config.settings import CELERY_BEAT_SCHEDULE
 from forms.models import Application
 from reviewers import services as reviewer_services
@@ -21,21 +18,9 @@ from workflow.tasks import route_pending_submissions
 pytestmark = pytest.mark.django_db
 
 
-@contextmanager
-def with_a_broker(capture_on_commit):
-    """As in production: the routing task is published after commit (here: captured, not run)."""
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    try:
-        with capture_on_commit(execute=False) as callbacks:
-            yield callbacks
-    finally:
-        celery_app.conf.task_always_eager = eager
-
-
 @pytest.fixture
-def frozen(draft, applicant, django_capture_on_commit_callbacks):
-    with with_a_broker(django_capture_on_commit_callbacks) as callbacks:
+def frozen(draft, applicant, with_a_broker):
+    with with_a_broker() as callbacks:
         services.application_submit(application=draft, by=applicant)
     assert len(callbacks) == 1
     draft.refresh_from_db()
@@ -56,8 +41,8 @@ def test_it_cannot_be_sent_to_an_advisor(frozen, applicant, advisor):
     assert not frozen.support_requests.exists()
 
 
-def test_a_second_submit_does_not_publish_again(frozen, applicant, django_capture_on_commit_callbacks):
-    with with_a_broker(django_capture_on_commit_callbacks) as callbacks:
+def test_a_second_submit_does_not_publish_again(frozen, applicant, with_a_broker):
+    with with_a_broker() as callbacks:
         services.application_submit(application=frozen, by=applicant)
     assert callbacks == []
 
@@ -71,12 +56,10 @@ def test_the_beat_hands_it_over_once(frozen, manager):
     assert route_pending_submissions() == 0
 
 
-def test_a_draft_with_an_advisor_is_taken_back_when_handed_over(
-    draft, applicant, advisor, django_capture_on_commit_callbacks
-):
+def test_a_draft_with_an_advisor_is_taken_back_when_handed_over(draft, applicant, advisor, with_a_broker):
     reviewer_services.support_request(application=draft, by=applicant)
     assert active_task(application=draft, node=ApplicationFlow.advise) is not None
-    with with_a_broker(django_capture_on_commit_callbacks):
+    with with_a_broker():
         services.application_submit(application=draft, by=applicant)
     assert services.submissions_waiting_routing() == [draft.pk]
     assert services.submission_route(application_pk=draft.pk) is True
@@ -85,12 +68,10 @@ def test_a_draft_with_an_advisor_is_taken_back_when_handed_over(
     assert draft.support_requests.get().closed_at is not None
 
 
-def test_the_copies_of_a_co_funded_request_come_with_the_handing_over(
-    draft, applicant, django_capture_on_commit_callbacks
-):
+def test_the_copies_of_a_co_funded_request_come_with_the_handing_over(draft, applicant, with_a_broker):
     other = f.make_call(fund=f.make_fund(name="Fonds partenaire"), title="Appel partenaire")
     draft.cofunding_requests.create(call=other, amount=5000)
-    with with_a_broker(django_capture_on_commit_callbacks):
+    with with_a_broker():
         services.application_submit(application=draft, by=applicant)
     assert not Application.objects.filter(lead=draft).exists()
     assert services.submission_route(application_pk=draft.pk) is True

@@ -2,14 +2,11 @@
 grow with the organisation's members or the fund's managers. With a broker, the request freezes the
 draft and publishes one task; the worker hands it to screening (one INSERT notifies everybody)."""
 
-from contextlib import contextmanager
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from config import celery_app
 from forms.models import Application
 from tests import factories as f
 from workflow.engine import active_task
@@ -29,20 +26,9 @@ REQUEST_MOST = 8
 ROUTING_MOST = 22
 
 
-@contextmanager
-def with_a_broker():
-    """Tasks published, not run in the request, as in production (the conftest makes them eager)."""
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    try:
-        yield
-    finally:
-        celery_app.conf.task_always_eager = eager
-
-
-def submit_queries(client, user, application, capture_on_commit) -> tuple[int, int]:
+def submit_queries(client, user, application, with_a_broker) -> tuple[int, int]:
     client.force_login(user)
-    with with_a_broker(), capture_on_commit(execute=False) as callbacks:
+    with with_a_broker() as callbacks:
         with CaptureQueriesContext(connection) as request_queries:
             response = client.post(reverse("forms:submit", args=[application.pk]))
     assert response.status_code == 302
@@ -58,11 +44,11 @@ def submit_queries(client, user, application, capture_on_commit) -> tuple[int, i
 
 
 def test_it_submits_in_a_few_queries_whatever_the_number_of_recipients(
-    client, call, applicant, manager, fund, django_capture_on_commit_callbacks
+    client, call, applicant, manager, fund, with_a_broker
 ):
     small = f.make_organisation(name="Petit organisme", admin=applicant)
     draft = f.make_draft(call=call, organisation=small, by=applicant)
-    first = submit_queries(client, applicant, draft, django_capture_on_commit_callbacks)
+    first = submit_queries(client, applicant, draft, with_a_broker)
 
     lead = f.make_user(email="lea@grand.example", role="applicant")
     large = f.make_organisation(name="Grand organisme", admin=lead)
@@ -71,7 +57,7 @@ def test_it_submits_in_a_few_queries_whatever_the_number_of_recipients(
     for i in range(3):
         fund.managers.add(f.make_user(email=f"gestion{i}@fonds.example", role="fund_manager"))
     draft = f.make_draft(call=call, organisation=large, by=lead)
-    second = submit_queries(client, lead, draft, django_capture_on_commit_callbacks)
+    second = submit_queries(client, lead, draft, with_a_broker)
 
     assert first == second, (first, second)
     assert first[0] <= REQUEST_MOST and first[1] <= ROUTING_MOST, first
@@ -79,9 +65,9 @@ def test_it_submits_in_a_few_queries_whatever_the_number_of_recipients(
     assert OutboxMessage.objects.filter(application=draft, kind="submitted").count() == 10
 
 
-def test_routing_twice_hands_over_once(client, draft, applicant, django_capture_on_commit_callbacks):
+def test_routing_twice_hands_over_once(client, draft, applicant, with_a_broker):
     client.force_login(applicant)
-    with with_a_broker(), django_capture_on_commit_callbacks(execute=False):
+    with with_a_broker():
         client.post(reverse("forms:submit", args=[draft.pk]))
     assert submission_route(application_pk=draft.pk) is True
     assert submission_route(application_pk=draft.pk) is False
