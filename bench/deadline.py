@@ -205,6 +205,54 @@ def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
+class CpuMeter:
+    """CPU seconds (user + system, from /proc) of the bench's processes, by group: web (gunicorn),
+    worker (Celery), database (every postgres process: the server's own work too), redis, client
+    (this process: the simulated browsers) and the rest of the machine. Linux only; elsewhere empty."""
+
+    GROUPS = ("web", "worker", "database", "redis", "client", "other")
+
+    def __init__(self, roots: dict[str, int]):
+        self.roots = roots  # group: pid of the process whose descendants belong to it
+        self.tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def sample(self) -> dict[str, float]:
+        stats = {}
+        for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else ():
+            if not entry.name.isdigit():
+                continue
+            try:
+                text = (entry / "stat").read_text()
+            except OSError:
+                continue
+            name = text[text.index("(") + 1 : text.rindex(")")]
+            fields = text[text.rindex(")") + 2 :].split()
+            stats[int(entry.name)] = (name, int(fields[1]), (int(fields[11]) + int(fields[12])) / self.tick)
+        totals = dict.fromkeys(self.GROUPS, 0.0)
+        for pid, (name, _parent, seconds) in stats.items():
+            totals[self._group(pid, name, stats)] += seconds
+        return totals
+
+    def _group(self, pid: int, name: str, stats: dict) -> str:
+        if pid == os.getpid():
+            return "client"
+        if name == "postgres":
+            return "database"
+        if name == "redis-server":
+            return "redis"
+        seen = 0
+        while pid in stats and seen < 64:
+            for group, root in self.roots.items():
+                if pid == root:
+                    return group
+            pid, seen = stats[pid][1], seen + 1
+        return "other"
+
+    @staticmethod
+    def spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+        return {group: after[group] - before[group] for group in before}
+
+
 # --- one simulated browser ----------------------------------------------------------------------------
 
 
@@ -373,6 +421,8 @@ def main() -> None:
     base, app = Results(), Results()
     base_seconds = app_seconds = routed_after = 0.0
     not_routed = 0
+    meter = CpuMeter({"web": server.pid, "worker": worker.pid})
+    base_cpu, app_cpu = dict.fromkeys(CpuMeter.GROUPS, 0.0), dict.fromkeys(CpuMeter.GROUPS, 0.0)
     try:
         per_user = 3 * args.rounds + 1  # saves, then the submission
         browsers = {p["user"]: Browser(port, setup, p) for p in people + warm}
@@ -386,7 +436,11 @@ def main() -> None:
         # each round waits for the worker to finish with the previous one's submissions.
         for n, group in enumerate(rounds, 1):
             base_from, app_from = len(base.latencies), len(app.latencies)
+            before = meter.sample()
             seconds = phase(baseline_user, group, lambda p: (browsers[p["user"]], p, per_user), len(group), base)
+            after = meter.sample()
+            for key, value in CpuMeter.spent(before, after).items():
+                base_cpu[key] += value
             base_seconds += seconds
             round_b95 = percentile(base.latencies[base_from:], 95)
             log(f"round {n}: baseline {len(group) * per_user / seconds:.0f} req/s p95 {round_b95:.0f} ms", end=", ")
@@ -395,6 +449,9 @@ def main() -> None:
             )
             app_seconds += seconds
             left, waited = wait_worker(env, [p["application"] for p in group], 120)
+            # the worker's catching up belongs to the phase: what its requests cost the machine
+            for key, value in CpuMeter.spent(after, meter.sample()).items():
+                app_cpu[key] += value
             not_routed += left
             routed_after = max(routed_after, waited)
             round_p95 = percentile(app.latencies[app_from:], 95)
@@ -441,6 +498,9 @@ def main() -> None:
         f"worker: every submission handed to screening and its e-mails sent at most {routed_after:.1f}s after "
         f"a round's last request, not routed {not_routed}"
     )
+    for name, spent, count in (("baseline", base_cpu, len(base.latencies)), ("guichet", app_cpu, len(app.latencies))):
+        shares = ", ".join(f"{group} {spent[group] * 1000 / max(count, 1):.2f}" for group in CpuMeter.GROUPS)
+        log(f"cpu ms per request, {name}: {shares} (total {sum(spent.values()) * 1000 / max(count, 1):.2f})")
     for kind, values in sorted(app.by_kind.items()):
         log(f"  {kind}: {len(values)}, p50 {percentile(values, 50):.0f} ms, p95 {percentile(values, 95):.0f} ms")
     for error in (app.errors + base.errors)[:10]:

@@ -56,17 +56,30 @@ def instance(model, values):
     return model.from_db(connection.alias, [f.attname for f in model._meta.concrete_fields], converted)
 
 
-def update(instance, fields: list[str]) -> None:
+def update(instance, fields: list[str], *, where: dict | None = None) -> bool:
     """Write these fields of `instance` to its row: Model.save(update_fields=fields) without a query
-    to compile (no signals: Guichet has none on its models). DatabaseError when the row is gone."""
+    to compile (no signals: Guichet has none on its models).
+
+    Without `where`, DatabaseError when the row is gone. With `where` ({field: value}), the row is
+    written only if it still holds those values (compare and swap); False when it does not."""
     model, meta = type(instance), instance._meta
-    assignments, params = [], []
+    params = []
     for name in fields:
         field = meta.get_field(name)
-        assignments.append(f"{column(model, name)} = %s")
         params.append(field.get_db_prep_save(field.pre_save(instance, False), connection))
-    sql = f"UPDATE {table(model)} SET {', '.join(assignments)} WHERE {column(model, meta.pk.name)} = %s"
+    params.append(instance.pk)
+    for name, value in (where or {}).items():
+        params.append(meta.get_field(name).get_db_prep_value(value, connection))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, instance.pk])
-        if cursor.rowcount != 1:
-            raise DatabaseError(f"{meta.label} {instance.pk}: no row to update")
+        cursor.execute(_update_sql(model, tuple(fields), tuple(where or ()), connection.vendor), params)
+        written = cursor.rowcount == 1
+    if not written and where is None:
+        raise DatabaseError(f"{meta.label} {instance.pk}: no row to update")
+    return written
+
+
+@cache
+def _update_sql(model, fields: tuple[str, ...], where: tuple[str, ...], vendor: str) -> str:
+    assignments = ", ".join(f"{column(model, name)} = %s" for name in fields)
+    conditions = " AND ".join(f"{column(model, name)} = %s" for name in (model._meta.pk.name, *where))
+    return f"UPDATE {table(model)} SET {assignments} WHERE {conditions}"

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .models import Application
-from .selectors import get_application_for_member, lock_draft_for_member
+from .selectors import get_application_for_member, lock_draft_for_member, read_for_member
 from .steps import SERVICES, StepForms, step_names, time_of
 from .wizard import parse_version
 
@@ -41,33 +41,49 @@ def _signed_out() -> JsonResponse:
     return JsonResponse({"saved": False, "signed_out": True, "message": message}, status=401)
 
 
+# Reads of the row before the lock is taken (see autosave).
+UNLOCKED_ATTEMPTS = 3
+
+
 @require_POST
 def autosave(request, pk: int, step: str):
     # A script is asking: an answer it can read, not the sign-in page a redirect would give.
     if not request.user.is_authenticated:
         return _signed_out()
-    # One short transaction: the application row is read once, locked, and the save follows
-    # (deadline day sends these by the thousand; see bench/deadline.py).
-    with transaction.atomic():
-        application = lock_draft_for_member(request.user, pk)
-        if application is None:
-            get_application_for_member(request.user, pk)  # the 404 or 403 the pages give
-            raise Http404  # a membership granted a moment ago: the next save goes through
-        if step not in SERVICES or step not in step_names(application):
-            raise Http404
-        if application.status != Application.Status.DRAFT:
-            return _submitted()
-        version = parse_version(request.POST.get("version"), current=application.version)
-        if version is None:
-            return JsonResponse(
-                {"saved": False, "message": _("The page is out of date: reload it to go on.")}, status=400
-            )
-        step_forms = StepForms(application, locked=True)
-        form = step_forms.build(step, data=request.POST, only_sent=True)
+    # Deadline day sends these by the thousand (bench/deadline.py): the row is read without a lock
+    # and outside any transaction, and written only if it is still as read (one SELECT, one UPDATE
+    # for a step held in the application row). When another save came in between, it is read again;
+    # after a few such turns the row is locked, and the save waits for its turn.
+    for _attempt in range(UNLOCKED_ATTEMPTS):
         try:
-            result = step_forms.save(step, form, partial=True, by=request.user, expected_version=version)
-        except services.DraftLocked:
-            return _submitted()
+            return _autosave(request, pk, step, read=services.Read.UNLOCKED)
+        except services.RowChanged:
+            continue
+    with transaction.atomic():
+        return _autosave(request, pk, step, read=services.Read.LOCKED)
+
+
+def _autosave(request, pk: int, step: str, *, read: services.Read) -> JsonResponse:
+    if read is services.Read.LOCKED:
+        application = lock_draft_for_member(request.user, pk)
+    else:
+        application = read_for_member(request.user, pk)
+    if application is None:
+        get_application_for_member(request.user, pk)  # the 404 or 403 the pages give
+        raise Http404  # a membership granted a moment ago: the next save goes through
+    if step not in SERVICES or step not in step_names(application):
+        raise Http404
+    if application.status != Application.Status.DRAFT:
+        return _submitted()
+    version = parse_version(request.POST.get("version"), current=application.version)
+    if version is None:
+        return JsonResponse({"saved": False, "message": _("The page is out of date: reload it to go on.")}, status=400)
+    step_forms = StepForms(application, read=read)
+    form = step_forms.build(step, data=request.POST, only_sent=True)
+    try:
+        result = step_forms.save(step, form, partial=True, by=request.user, expected_version=version)
+    except services.DraftLocked:
+        return _submitted()
     application = result.application
     if result.conflict:
         conflict = result.conflict

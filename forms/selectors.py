@@ -59,12 +59,23 @@ def lock_draft_for_member(user: User, pk: int) -> Application | None:
     if `user` is a member of its organisation; None otherwise (use get_application_for_member for the
     404 or 403). Call it inside a transaction: the lock lasts until it ends.
 
-    Every autosave and every submission takes this lock: its SQL is written once per process
-    instead of compiled by the ORM on each request (see config/rows.py)."""
+    Every submission takes this lock: its SQL is written once per process instead of compiled by
+    the ORM on each request (see config/rows.py)."""
+    return _for_member(user, pk, lock=True)
+
+
+def read_for_member(user: User, pk: int) -> Application | None:
+    """As lock_draft_for_member, without the lock: one SELECT, so application, call and settings are
+    as they were at one moment. Every autosave reads this way and writes only if the row is still
+    as read (forms.services.Read.UNLOCKED)."""
+    return _for_member(user, pk, lock=False)
+
+
+def _for_member(user: User, pk: int, *, lock: bool) -> Application | None:
     if not (user.is_authenticated and user.is_active):
         return None
     with connection.cursor() as cursor:
-        cursor.execute(_lock_sql(connection.vendor), [pk, user.pk])
+        cursor.execute(_member_sql(connection.vendor, lock), [pk, user.pk])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -80,8 +91,8 @@ def lock_draft_for_member(user: User, pk: int) -> Application | None:
 
 
 @cache
-def _lock_sql(vendor: str) -> str:
-    """SELECT application, call, form settings WHERE pk and membership, locking the application row."""
+def _member_sql(vendor: str, lock: bool) -> str:
+    """SELECT application, call, form settings WHERE pk and membership (locking the application row)."""
     table, column = rows.table, rows.column
     sql = (
         f"SELECT {rows.columns(Application, 'a')}, {rows.columns(Call, 'c')}, {rows.columns(CallFormSettings, 's')}"
@@ -92,7 +103,7 @@ def _lock_sql(vendor: str) -> str:
         f" WHERE m.{column(Membership, 'organisation')} = a.{column(Application, 'organisation')}"
         f" AND m.{column(Membership, 'user')} = %s)"
     )
-    if connection.features.has_select_for_update_of:
+    if lock and connection.features.has_select_for_update_of:
         sql += " FOR UPDATE OF a"
     return sql
 

@@ -3,19 +3,22 @@
 Every save of a draft's content goes through one of the `application_save_*` functions.
 Callers can rely on this:
 
-- a save runs in one transaction with the application row locked; `DraftLocked` when it is
-  no longer a draft (nothing written);
+- a save is atomic and sees the application row as it is when it writes (locked, or written only
+  if unchanged); `DraftLocked` when it is no longer a draft (nothing written);
 - arguments left to None are not touched, so a partial save (autosave) never erases what it
   did not send;
 - each save bumps `Application.version`, records who saved and when (`updated_by`,
   `updated_at`) and the step's last save (`Application.saved_steps`), in one UPDATE;
 - with `expected_version` (the version the caller's page was loaded at), a save of a step that
   another member saved after that version raises `VersionConflict` and writes nothing;
-- with `locked=True` the caller has read `application` with its row locked (select_for_update)
-  inside the transaction it still holds, and the save becomes part of that transaction instead of
-  reading the row again (forms.autosave does this to save in as few queries as it can).
+- `read` says how the caller read `application` (see Read): by default the save reads the row
+  again, locked; with Read.LOCKED it is part of the caller's transaction, which holds the lock;
+  with Read.UNLOCKED (forms.autosave, which saves in as few queries as it can) it writes only if
+  the row is still as the caller read it, and raises `RowChanged`, having written nothing, when
+  another save or the submission came first: the caller reads again and retries.
 """
 
+import enum
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
@@ -63,6 +66,18 @@ class VersionConflict(Exception):
         super().__init__(f"step {saved.step} saved at version {saved.version}")
         self.application = application
         self.saved = saved
+
+
+class RowChanged(Exception):
+    """Read.UNLOCKED: the application row changed after the caller read it; nothing written."""
+
+
+class Read(enum.Enum):
+    """How the caller of a save read the application it passes."""
+
+    AGAIN = "again"  # not to be trusted: the save reads the row again, locked, in its own transaction
+    LOCKED = "locked"  # with its row locked, in the transaction the caller still holds
+    UNLOCKED = "unlocked"  # without a lock, outside any transaction (one consistent SELECT)
 
 
 class AttachmentRefused(Exception):
@@ -143,11 +158,14 @@ def _lock_draft(application: Application) -> Application:
     return application
 
 
-def _saving(*, locked: bool):
-    """The transaction of a save: the caller's own when it already holds the row lock (see the module's docstring)."""
-    if locked:
+def _saving(*, read: Read, rows_of_its_own: bool):
+    """The transaction of a save: the caller's own when it holds the row lock; none when the save
+    is one statement (Read.UNLOCKED writing the application row only, see _finish)."""
+    if read is Read.LOCKED:
         if not transaction.get_connection().in_atomic_block:
-            raise RuntimeError("locked=True needs the caller's transaction, which holds the lock")
+            raise RuntimeError("Read.LOCKED needs the caller's transaction, which holds the lock")
+        return nullcontext()
+    if read is Read.UNLOCKED and not rows_of_its_own:
         return nullcontext()
     return transaction.atomic()
 
@@ -186,14 +204,17 @@ def step_saved_since(application: Application, *, step: str, version: int) -> Sa
     return saved
 
 
-def _begin(application: Application, *, step: str, expected_version: int | None, locked: bool = False) -> Application:
-    if locked:
-        if application.status != Application.Status.DRAFT:
-            raise DraftLocked(application)
-    else:
+def _begin(
+    application: Application, *, step: str, expected_version: int | None, read: Read = Read.AGAIN
+) -> Application:
+    if read is Read.AGAIN:
         application = _lock_draft(application)
+    elif application.status != Application.Status.DRAFT:
+        raise DraftLocked(application)
     # Every save writes the application's version and its step's last save together, so no step can
-    # have been saved after `expected_version` while the (locked, fresh) version is not above it.
+    # have been saved after `expected_version` while the version is not above it. The row is locked
+    # or, unlocked, written only if its version is still this one (see _finish): either way what is
+    # checked here is what the row holds when the save writes.
     if expected_version is not None:
         saved = step_saved_since(application, step=step, version=expected_version)
         if saved is not None:
@@ -201,19 +222,31 @@ def _begin(application: Application, *, step: str, expected_version: int | None,
     return application
 
 
-def _finish(application: Application, *, step: str, by: User | None, fields: tuple[str, ...] = ()) -> Application:
+def _finish(
+    application: Application, *, step: str, by: User | None, fields: tuple[str, ...] = (), read: Read = Read.AGAIN
+) -> Application:
+    """Write the application row: the step's own fields, the version, who saved, the step's last save.
+
+    Read.UNLOCKED: only if the row still has the version and status it was read with, else
+    RowChanged. A save that writes rows of its own calls this first in its transaction, so the
+    row is locked (as by the locked reads) before any other row is touched."""
     now = timezone.now()
+    read_version = application.version
     application.version += 1
     application.updated_at = now
     if by is not None:
         application.updated_by = by
     if step in application.copied_steps:
         application.copied_steps = [s for s in application.copied_steps if s != step]
-    # The application row is locked: nobody else writes its saved steps meanwhile.
     saved = {"version": application.version, "by": by.pk if by is not None else None, "at": now.isoformat()}
     application.saved_steps = {**application.saved_steps, step: saved}
     # Every autosave ends here: one UPDATE, its SQL not compiled (see config/rows.py).
-    rows.update(application, [*fields, "version", "updated_at", "updated_by", "copied_steps", "saved_steps"])
+    fields = [*fields, "version", "updated_at", "updated_by", "copied_steps", "saved_steps"]
+    if read is Read.UNLOCKED:
+        if not rows.update(application, fields, where={"version": read_version, "status": Application.Status.DRAFT}):
+            raise RowChanged
+    else:
+        rows.update(application, fields)
     return application
 
 
@@ -242,18 +275,18 @@ def application_save_project(
     questions: dict[int, str] | None = None,
     by: User | None = None,
     expected_version: int | None = None,
-    locked: bool = False,
+    read: Read = Read.AGAIN,
 ) -> Application:
     """Save the project step (title, summary, carried with partners, the call's questions of this step)."""
-    with _saving(locked=locked):
-        application = _begin(application, step="project", expected_version=expected_version, locked=locked)
+    with _saving(read=read, rows_of_its_own=bool(questions)):
+        application = _begin(application, step="project", expected_version=expected_version, read=read)
         fields = []
         for name, value in (("title", title), ("summary", summary), ("concerted", concerted)):
             if value is not None:
                 setattr(application, name, value)
                 fields.append(name)
+        application = _finish(application, step="project", by=by, fields=tuple(fields), read=read)
         _save_questions(application, questions)
-        application = _finish(application, step="project", by=by, fields=tuple(fields))
     return application
 
 
@@ -266,13 +299,14 @@ def application_save_budget(
     questions: dict[int, str] | None = None,
     by: User | None = None,
     expected_version: int | None = None,
-    locked: bool = False,
+    read: Read = Read.AGAIN,
 ) -> Application:
     """Save the budget step: the amount asked per year (year 1 first), the expense budget lines
     ({label, year, amount}) and the other calls asked for co-funding ({call, amount}); each replaces
     what was there. Co-funding rows naming this call itself or a closed call are left out."""
-    with _saving(locked=locked):
-        application = _begin(application, step="budget", expected_version=expected_version, locked=locked)
+    with _saving(read=read, rows_of_its_own=True):
+        application = _begin(application, step="budget", expected_version=expected_version, read=read)
+        application = _finish(application, step="budget", by=by, read=read)
         if amounts is not None:
             application.years.all().delete()
             BudgetYear.objects.bulk_create(
@@ -298,7 +332,6 @@ def application_save_budget(
                 requests.append(CoFundingRequest(application=application, call=call, amount=row["amount"]))
             CoFundingRequest.objects.bulk_create(requests)
         _save_questions(application, questions)
-        application = _finish(application, step="budget", by=by)
     return application
 
 
@@ -310,15 +343,16 @@ def application_save_partners(
     questions: dict[int, str] | None = None,
     by: User | None = None,
     expected_version: int | None = None,
-    locked: bool = False,
+    read: Read = Read.AGAIN,
 ) -> Application:
     """Replace partners ({name, role}) and indicators ({name, unit, baseline, target[, targets]}).
 
     An indicator keeps its identity (and the reports about it) when its name is unchanged;
     `targets` ({year: value}), when given, replaces its yearly targets.
     """
-    with _saving(locked=locked):
-        application = _begin(application, step="partners", expected_version=expected_version, locked=locked)
+    with _saving(read=read, rows_of_its_own=True):
+        application = _begin(application, step="partners", expected_version=expected_version, read=read)
+        application = _finish(application, step="partners", by=by, read=read)
         if partners is not None:
             application.partners.all().delete()
             Partner.objects.bulk_create(
@@ -328,7 +362,6 @@ def application_save_partners(
         if indicators is not None:
             _save_indicators(application, indicators)
         _save_questions(application, questions)
-        application = _finish(application, step="partners", by=by)
     return application
 
 
@@ -373,15 +406,16 @@ def application_save_sustainability(
     questions: dict[int, str] | None = None,
     by: User | None = None,
     expected_version: int | None = None,
-    locked: bool = False,
+    read: Read = Read.AGAIN,
 ) -> Application:
     """Save the pérennité plan and the checklist answers ({item_pk: (checked, justification)})."""
-    with _saving(locked=locked):
-        application = _begin(application, step="sustainability", expected_version=expected_version, locked=locked)
+    with _saving(read=read, rows_of_its_own=bool(answers or questions)):
+        application = _begin(application, step="sustainability", expected_version=expected_version, read=read)
         fields = ()
         if sustainability_plan is not None:
             application.sustainability_plan = sustainability_plan
             fields = ("sustainability_plan",)
+        application = _finish(application, step="sustainability", by=by, fields=fields, read=read)
         if answers:
             items = ChecklistItem.objects.filter(criterion__call_id=application.call_id, pk__in=answers.keys())
             ChecklistAnswer.objects.bulk_create(
@@ -399,7 +433,6 @@ def application_save_sustainability(
                 update_fields=["checked", "justification"],
             )
         _save_questions(application, questions)
-        application = _finish(application, step="sustainability", by=by, fields=fields)
     return application
 
 

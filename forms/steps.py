@@ -163,13 +163,13 @@ def sent_parts(step: str, data) -> set[str]:
 class StepForms:
     """Builds and saves the step forms of one application.
 
-    `locked`: the application was read with its row locked in the transaction the caller holds
-    (forms.autosave); saves then run in that transaction without reading the row again.
+    `read`: how the caller read the application (forms.services.Read); by default saves read
+    the row again. forms.autosave passes how it read it, so saves do not read it again.
     """
 
-    def __init__(self, application: Application, *, locked: bool = False):
+    def __init__(self, application: Application, *, read: services.Read = services.Read.AGAIN):
         self.application = application
-        self.locked = locked
+        self.read = read
         self.settings = form_settings(application.call)
         self._questions = None
         self._items = None
@@ -284,7 +284,7 @@ class StepForms:
         kwargs = form.save_kwargs(present)
         try:
             application = service(
-                application=self.application, by=by, expected_version=expected_version, locked=self.locked, **kwargs
+                application=self.application, by=by, expected_version=expected_version, read=self.read, **kwargs
             )
         except services.VersionConflict as exc:
             return SaveResult(

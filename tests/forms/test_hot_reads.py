@@ -1,6 +1,8 @@
-"""The reads of deadline day's hottest requests are hand-written SQL: the row lock every autosave and
-submission takes (forms.selectors.lock_draft_for_member) must give exactly what the ORM gives, check
-the membership and lock the row; what_exists must tell each part of the application as it is."""
+"""The reads of deadline day's hottest requests are hand-written SQL: the row every autosave reads
+(forms.selectors.read_for_member) and the row lock every submission takes (lock_draft_for_member)
+must give exactly what the ORM gives and check the membership, the second must lock the row;
+what_exists must tell each part of the application as it is; rows.update must write what save
+would, and with `where` only a row still as read."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -13,7 +15,7 @@ from django.utils import timezone
 from fonds.models import Call
 from forms import services
 from forms.models import Application, CallFormSettings, form_settings
-from forms.selectors import _lock_sql, lock_draft_for_member
+from forms.selectors import _member_sql, lock_draft_for_member, read_for_member
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -27,12 +29,17 @@ def orm_twin(pk: int) -> Application:
     return Application.objects.select_related("call__form_settings").get(pk=pk)
 
 
-def test_it_gives_what_the_orm_gives_with_form_settings(draft, applicant):
+# Both reads: the same SQL, with and without the lock.
+reads = pytest.mark.parametrize("read", [lock_draft_for_member, read_for_member], ids=["locked", "unlocked"])
+
+
+@reads
+def test_it_gives_what_the_orm_gives_with_form_settings(draft, applicant, read):
     services.call_form_configure(call=draft.call, partners_enabled=False, max_attachments=3, attachments_help="PDF")
     Application.objects.filter(pk=draft.pk).update(copied_steps=["budget"], eligible=True)
     Call.objects.filter(pk=draft.call_id).update(envelope=Decimal("123456.78"))
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
-        locked = lock_draft_for_member(applicant, draft.pk)
+        locked = read(applicant, draft.pk)
         call, settings = locked.call, locked.call.form_settings
     assert len(queries) == 1  # call and settings came with it
     twin = orm_twin(draft.pk)
@@ -45,24 +52,26 @@ def test_it_gives_what_the_orm_gives_with_form_settings(draft, applicant):
     assert locked._state.adding is False and locked._state.db == "default"
 
 
-def test_it_gives_the_default_settings_when_the_call_has_none(draft, applicant):
+@reads
+def test_it_gives_the_default_settings_when_the_call_has_none(draft, applicant, read):
     CallFormSettings.objects.filter(call=draft.call).delete()
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
-        locked = lock_draft_for_member(applicant, draft.pk)
+        locked = read(applicant, draft.pk)
         settings = form_settings(locked.call)
     assert len(queries) == 1
     assert settings.pk is None and settings.partners_enabled == CallFormSettings().partners_enabled
     assert fields_of(locked.call) == fields_of(Call.objects.get(pk=draft.call_id))
 
 
-def test_it_gives_nothing_to_a_non_member_or_for_a_missing_application(draft, applicant, outsider, manager):
+@reads
+def test_it_gives_nothing_to_a_non_member_or_for_a_missing_application(draft, applicant, outsider, manager, read):
     with transaction.atomic():
-        assert lock_draft_for_member(outsider, draft.pk) is None
-        assert lock_draft_for_member(manager, draft.pk) is None
-        assert lock_draft_for_member(applicant, draft.pk + 1000) is None
+        assert read(outsider, draft.pk) is None
+        assert read(manager, draft.pk) is None
+        assert read(applicant, draft.pk + 1000) is None
     applicant.is_active = False
     with transaction.atomic():
-        assert lock_draft_for_member(applicant, draft.pk) is None
+        assert read(applicant, draft.pk) is None
 
 
 def test_it_saves_through_the_locked_instance(draft, applicant):
@@ -78,14 +87,29 @@ def test_it_saves_through_the_locked_instance(draft, applicant):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks")
 def test_it_locks_the_application_row_only():
-    assert _lock_sql(connection.vendor).endswith("FOR UPDATE OF a")
+    assert _member_sql(connection.vendor, True).endswith("FOR UPDATE OF a")
+    assert "FOR UPDATE" not in _member_sql(connection.vendor, False)
 
 
-def test_a_colleague_of_another_organisation_sharing_the_call_gets_nothing(draft, call, outsider):
+def test_rows_update_with_where_writes_only_a_row_still_as_read(draft):
+    from config import rows
+
+    read_version = draft.version
+    Application.objects.filter(pk=draft.pk).update(version=read_version + 1)  # another save came first
+    draft.title = "Le mien"
+    assert rows.update(draft, ["title"], where={"version": read_version}) is False
+    assert Application.objects.get(pk=draft.pk).title != "Le mien"
+    assert rows.update(draft, ["title"], where={"version": read_version + 1, "status": "submitted"}) is False
+    assert rows.update(draft, ["title"], where={"version": read_version + 1, "status": draft.status}) is True
+    assert Application.objects.get(pk=draft.pk).title == "Le mien"
+
+
+@reads
+def test_a_colleague_of_another_organisation_sharing_the_call_gets_nothing(draft, call, outsider, read):
     theirs = f.make_draft(call=call, organisation=outsider.memberships.get().organisation, by=outsider)
     with transaction.atomic():
-        assert lock_draft_for_member(outsider, theirs.pk).pk == theirs.pk
-        assert lock_draft_for_member(outsider, draft.pk) is None
+        assert read(outsider, theirs.pk).pk == theirs.pk
+        assert read(outsider, draft.pk) is None
 
 
 def test_what_exists_tells_each_part(draft, call):
