@@ -186,3 +186,25 @@ def test_budget_years_are_what_the_orm_gives(draft):
     assert [fields_of(y) for y in found] == [fields_of(y) for y in expected]
     assert [y.amount for y in found] == [Decimal("12500.50"), Decimal("0.10"), Decimal("7")]
     assert all(isinstance(y.amount, Decimal) for y in found)
+
+
+def test_budget_years_are_replaced_in_place_and_beyond_the_last_one_deleted(draft):
+    from forms.models import BudgetYear
+
+    def saved():
+        return [(y.year, y.amount) for y in BudgetYear.objects.filter(application=draft).order_by("year")]
+
+    services.application_save_budget(application=draft, amounts=[Decimal("100.10"), Decimal("200"), Decimal("3")])
+    assert saved() == [(1, Decimal("100.10")), (2, Decimal("200.00")), (3, Decimal("3.00"))]
+    first = BudgetYear.objects.get(application=draft, year=1).pk
+    services.application_save_budget(application=draft, amounts=[Decimal("0.50")])
+    assert saved() == [(1, Decimal("0.50"))]
+    assert BudgetYear.objects.get(application=draft, year=1).pk == first  # updated, not replaced
+    services.application_save_budget(application=draft, amounts=[Decimal("7"), Decimal("8")])
+    assert saved() == [(1, Decimal("7.00")), (2, Decimal("8.00"))]
+    services.application_save_budget(application=draft, amounts=[])
+    assert saved() == []
+    other = f.make_draft(call=draft.call, organisation=draft.organisation, by=draft.created_by)
+    services.application_save_budget(application=other, amounts=[Decimal("1")])
+    services.application_save_budget(application=draft, amounts=[Decimal("2")])
+    assert [(y.year, y.amount) for y in other.years.all()] == [(1, Decimal("1.00"))]  # another draft's years stay
