@@ -21,7 +21,7 @@ from reviewers.models import Comment, Section
 
 from .models import Application, CallFormSettings, CallQuestion
 from .permissions import can_view_application, is_org_member
-from .services import missing_items
+from .services import WHAT_EXISTS, missing_items, what_exists_columns
 
 HISTORY_TASK_TYPES = ("HUMAN", "START")
 
@@ -71,31 +71,45 @@ def read_for_member(user: User, pk: int) -> Application | None:
     return _for_member(user, pk, lock=False)
 
 
-def _for_member(user: User, pk: int, *, lock: bool) -> Application | None:
+def read_for_submission(user: User, pk: int) -> tuple[Application, dict[str, bool]] | None:
+    """As read_for_member, with what_exists(application) read in the same SELECT (so as of the same
+    moment): the submission checks completeness without another round trip."""
+    return _for_member(user, pk, lock=False, exists=True)
+
+
+def _for_member(user: User, pk: int, *, lock: bool, exists: bool = False):
     if not (user.is_authenticated and user.is_active):
         return None
     with connection.cursor() as cursor:
-        cursor.execute(_member_sql(connection.vendor, lock), [pk, user.pk])
+        cursor.execute(_member_sql(connection.vendor, lock, exists), [pk, user.pk])
         row = cursor.fetchone()
     if row is None:
         return None
-    split = rows.width(Application)
+    split, width = rows.width(Application), rows.width(Call) + rows.width(CallFormSettings)
     application = rows.instance(Application, row[:split])
     call = rows.instance(Call, row[split : split + rows.width(Call)])
-    settings = rows.instance(CallFormSettings, row[split + rows.width(Call) :])
+    settings = rows.instance(CallFormSettings, row[split + rows.width(Call) : split + width])
     Application.call.field.set_cached_value(application, call)
     Call.form_settings.related.set_cached_value(call, settings)
     if settings is not None:
         CallFormSettings.call.field.set_cached_value(settings, call)
+    if exists:
+        return application, dict(zip(WHAT_EXISTS, (bool(value) for value in row[split + width :]), strict=True))
     return application
 
 
 @cache
-def _member_sql(vendor: str, lock: bool) -> str:
-    """SELECT application, call, form settings WHERE pk and membership (locking the application row)."""
+def _member_sql(vendor: str, lock: bool, exists: bool = False) -> str:
+    """SELECT application, call, form settings (and what exists) WHERE pk and membership (locking
+    the application row). A lock waits for the row but its subqueries would still see the moment
+    before the wait: what exists is read only without it."""
     table, column = rows.table, rows.column
+    if lock and exists:
+        raise ValueError("what exists is read without the lock (see the docstring)")
+    found = ", " + ", ".join(what_exists_columns(f"a.{column(Application, 'id')}", f"c.{column(Call, 'id')}"))
     sql = (
         f"SELECT {rows.columns(Application, 'a')}, {rows.columns(Call, 'c')}, {rows.columns(CallFormSettings, 's')}"
+        f"{found if exists else ''}"
         f" FROM {table(Application)} a"
         f" INNER JOIN {table(Call)} c ON c.{column(Call, 'id')} = a.{column(Application, 'call')}"
         f" LEFT OUTER JOIN {table(CallFormSettings)} s ON s.{column(CallFormSettings, 'call')} = c.{column(Call, 'id')}"

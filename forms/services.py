@@ -562,28 +562,31 @@ WHAT_EXISTS = ("indicators", "partners", "cofunding", "unjustified", "required_q
 
 @cache
 def _what_exists_sql(vendor: str) -> str:
+    return "SELECT " + ", ".join(what_exists_columns("%s", "%s"))
+
+
+def what_exists_columns(application: str, call: str) -> list[str]:
+    """The SQL of what_exists's answers, in WHAT_EXISTS order, for the application and call that
+    `application` and `call` name (placeholders, or columns of an enclosing query)."""
     table, column = rows.table, rows.column
 
     def exists(model, where: str) -> str:
         return f"EXISTS (SELECT 1 FROM {table(model)} WHERE {where})"
 
-    of_application = "{} = %s".format
-    return "SELECT " + ", ".join(
-        [
-            exists(Indicator, of_application(column(Indicator, "application"))),
-            exists(Partner, of_application(column(Partner, "application"))),
-            exists(CoFundingRequest, of_application(column(CoFundingRequest, "application"))),
-            exists(
-                ChecklistAnswer,
-                f"{of_application(column(ChecklistAnswer, 'application'))} AND {column(ChecklistAnswer, 'checked')}"
-                f" AND {column(ChecklistAnswer, 'justification')} = ''",
-            ),
-            exists(
-                CallQuestion,
-                f"{column(CallQuestion, 'call')} = %s AND {column(CallQuestion, 'required')}",
-            ),
-        ]
-    )
+    def of_application(model) -> str:
+        return f"{column(model, 'application')} = {application}"
+
+    return [
+        exists(Indicator, of_application(Indicator)),
+        exists(Partner, of_application(Partner)),
+        exists(CoFundingRequest, of_application(CoFundingRequest)),
+        exists(
+            ChecklistAnswer,
+            f"{of_application(ChecklistAnswer)} AND {column(ChecklistAnswer, 'checked')}"
+            f" AND {column(ChecklistAnswer, 'justification')} = ''",
+        ),
+        exists(CallQuestion, f"{column(CallQuestion, 'call')} = {call} AND {column(CallQuestion, 'required')}"),
+    ]
 
 
 def missing_items(application: Application, *, exists: dict[str, bool] | None = None) -> list[str]:

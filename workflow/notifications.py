@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
@@ -59,27 +59,43 @@ def dispatch(message_pks: list[int]) -> None:
 
 def outbox_send(*, message_pk: int) -> bool:
     """Send one message if still unsent. Returns True when this call sent it."""
+    return outbox_send_many([message_pk]) == 1
+
+
+def outbox_send_many(message_pks: list[int]) -> int:
+    """Send those of these messages that are still unsent; how many this call sent.
+
+    One transaction and one mail connection for the lot (the e-mails of one action go together).
+    A message another worker holds is skipped: that worker sends it. One that cannot be rendered
+    or sent keeps its error and stays unsent for drain_outbox; the others go out."""
     with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(of=("self",))
+        messages = list(
+            OutboxMessage.objects.select_for_update(of=("self",), skip_locked=True)
             .select_related("recipient", "application", "application__organisation", "application__call__fund")
-            .filter(pk=message_pk, sent_at__isnull=True)
-            .first()
+            .filter(pk__in=message_pks, sent_at__isnull=True)
+            .order_by("pk")
         )
-        if message is None:
-            return False
-        message.attempts += 1
-        recipient = message.recipient
-        context = {"user": recipient, "application": message.application, "site_url": settings.SITE_URL}
-        with translation.override(recipient.language or "fr"):
-            subject = render_to_string(f"emails/{message.kind}_subject.txt", context).strip()
-            body = render_to_string(f"emails/{message.kind}.txt", context)
-        try:
-            send_mail(subject, body, None, [recipient.email])
-        except Exception as exc:
-            message.last_error = str(exc)[:1000]
-            message.save(update_fields=["attempts", "last_error"])
-            return False
-        message.sent_at = timezone.now()
-        message.save(update_fields=["attempts", "sent_at"])
-        return True
+        if not messages:
+            return 0
+        sent = 0
+        with get_connection() as connection:
+            for message in messages:
+                message.attempts += 1
+                try:
+                    _deliver(message, connection)
+                except Exception as exc:
+                    message.last_error = str(exc)[:1000]
+                    continue
+                message.sent_at = timezone.now()
+                sent += 1
+        OutboxMessage.objects.bulk_update(messages, ["attempts", "sent_at", "last_error"])
+    return sent
+
+
+def _deliver(message: OutboxMessage, connection) -> None:
+    recipient = message.recipient
+    context = {"user": recipient, "application": message.application, "site_url": settings.SITE_URL}
+    with translation.override(recipient.language or "fr"):
+        subject = render_to_string(f"emails/{message.kind}_subject.txt", context).strip()
+        body = render_to_string(f"emails/{message.kind}.txt", context)
+    EmailMessage(subject, body, None, [recipient.email], connection=connection).send()

@@ -6,6 +6,7 @@ when an exception is raised.
 """
 
 import logging
+from contextlib import nullcontext
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -20,8 +21,8 @@ from config import celery_app, rows
 from fonds.models import Call
 from forms.cofunding import cofunded_copy_create, cofunding_problem_text, cofunding_problems, cofunding_requests
 from forms.models import Application, CoFundingRequest
-from forms.selectors import lock_draft_for_member
-from forms.services import missing_items, what_exists
+from forms.selectors import lock_draft_for_member, read_for_submission
+from forms.services import Read, RowChanged, missing_items, what_exists
 
 from .engine import ACTIVE, active_task, process_start, task_execute
 from .flows import ApplicationFlow
@@ -107,30 +108,57 @@ def application_submit(*, application: Application | int, by: User, at: datetime
     """
     at = at or timezone.now()
     pk = application if isinstance(application, int) else application.pk
+    # Deadline day: read without a lock and outside any transaction, frozen by one UPDATE that
+    # writes only if the row is still as read; read again when a save came in between, and after
+    # a few such turns take the lock and wait (as forms.autosave does).
+    for _attempt in range(SUBMIT_UNLOCKED_ATTEMPTS):
+        try:
+            return _submit(pk, by=by, at=at, read=Read.UNLOCKED)
+        except RowChanged:
+            continue
     with transaction.atomic():
-        # Locked with the membership checked in the same query (one round trip on deadline day).
-        application = lock_draft_for_member(by, pk)
-        if application is None:
-            raise PermissionDenied
-        if application.submitted_at or application.status != Application.Status.DRAFT:
-            return application
-        if not application.call.accepts_submissions(at=at):
-            raise DeadlinePassed(application.call)
-        exists = what_exists(application)
-        requests = cofunding_requests(application=application) if exists["cofunding"] else []
-        problems = cofunding_problems(application=application, requests=requests, at=at)
-        if problems and problems[0].code == "closed":
-            raise DeadlinePassed(problems[0].call)
-        missing = missing_items(application, exists=exists)
-        if problems:
-            missing.append("cofunding")
-        if missing:
-            raise Incomplete(missing, [cofunding_problem_text(p) for p in problems])
-        application.status = Application.Status.SUBMITTED
-        application.submitted_at = at
-        application.updated_by = by
-        rows.update(application, ["status", "submitted_at", "updated_by"])  # deadline day: see config/rows.py
+        return _submit(pk, by=by, at=at, read=Read.LOCKED)
+
+
+SUBMIT_UNLOCKED_ATTEMPTS = 3
+
+
+def _submit(pk: int, *, by: User, at: datetime, read: Read) -> Application:
+    if read is Read.LOCKED:
+        application = lock_draft_for_member(by, pk)  # the membership checked in the same query
+        exists = what_exists(application) if application is not None else None
+    else:
+        found = read_for_submission(by, pk)  # and what exists, in the same SELECT
+        application, exists = found if found is not None else (None, None)
+    if application is None:
+        raise PermissionDenied
+    if application.submitted_at or application.status != Application.Status.DRAFT:
+        return application
+    if not application.call.accepts_submissions(at=at):
+        raise DeadlinePassed(application.call)
+    requests = cofunding_requests(application=application) if exists["cofunding"] else []
+    problems = cofunding_problems(application=application, requests=requests, at=at)
+    if problems and problems[0].code == "closed":
+        raise DeadlinePassed(problems[0].call)
+    missing = missing_items(application, exists=exists)
+    if problems:
+        missing.append("cofunding")
+    if missing:
+        raise Incomplete(missing, [cofunding_problem_text(p) for p in problems])
+    read_version = application.version
+    application.status = Application.Status.SUBMITTED
+    application.submitted_at = at
+    application.updated_by = by
+    fields = ["status", "submitted_at", "updated_by"]  # deadline day: see config/rows.py
+    if read is Read.LOCKED:
+        rows.update(application, fields)
         _route_later(application)
+        return application
+    # Routed in the request (no broker): the freeze and the routing commit together.
+    with transaction.atomic() if celery_app.conf.task_always_eager else nullcontext():
+        if not rows.update(application, fields, where={"version": read_version, "status": Application.Status.DRAFT}):
+            raise RowChanged
+        _route_later(application)  # with a broker, published at once: the UPDATE has committed
     return application
 
 

@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from .models import OutboxMessage
-from .notifications import outbox_send
+from .notifications import outbox_send, outbox_send_many
 from .services import submission_route, submissions_waiting_routing
 
 
@@ -13,18 +13,17 @@ def send_outbox_message(message_pk: int) -> bool:
 
 @shared_task
 def send_outbox_messages(message_pks: list[int]) -> int:
-    """The messages of one action (each sent once: see outbox_send); how many this call sent."""
-    return sum(outbox_send(message_pk=pk) for pk in message_pks)
+    """The messages of one action (each sent once: see outbox_send_many); how many this call sent."""
+    return outbox_send_many(message_pks)
 
 
 @shared_task
 def drain_outbox(limit: int = 500) -> int:
     """Send what the outbox still holds (after a broker outage, for example)."""
-    sent = 0
-    pending = OutboxMessage.objects.filter(sent_at__isnull=True, attempts__lt=10).values_list("pk", flat=True)[:limit]
-    for pk in list(pending):
-        sent += outbox_send(message_pk=pk)
-    return sent
+    pending = list(
+        OutboxMessage.objects.filter(sent_at__isnull=True, attempts__lt=10).values_list("pk", flat=True)[:limit]
+    )
+    return sum(outbox_send_many(pending[i : i + 50]) for i in range(0, len(pending), 50))
 
 
 @shared_task

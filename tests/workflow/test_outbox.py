@@ -123,3 +123,48 @@ def test_one_task_sends_the_messages_of_one_action_each_once(draft, applicant, c
     assert send_outbox_messages.delay(pks).get() == 3
     assert send_outbox_messages.delay(pks).get() == 0
     assert sorted(e.to[0] for e in mail.outbox) == sorted([applicant.email, colleague.email, manager.email])
+
+
+def test_the_messages_of_one_action_go_out_in_a_fixed_number_of_queries(
+    draft, applicant, colleague, manager, django_assert_num_queries
+):
+    from tests import factories as f
+    from workflow.notifications import notify, outbox_send_many
+
+    few = [m.pk for m in notify(kind="submitted", recipients=[applicant, colleague], application=draft)]
+    others = [f.make_user(email=f"membre{i}@carrefour.example", role="applicant") for i in range(6)]
+    many = [m.pk for m in notify(kind="submitted", recipients=[manager, *others], application=draft)]
+    # SAVEPOINT, the messages with their recipients and application (locked), the one UPDATE, RELEASE
+    with django_assert_num_queries(4):
+        assert outbox_send_many(few) == 2
+    with django_assert_num_queries(4):
+        assert outbox_send_many(many) == 7
+    assert len(mail.outbox) == 9
+
+
+def test_a_message_that_cannot_be_sent_keeps_its_error_and_the_others_go_out(
+    draft, applicant, colleague, manager, monkeypatch
+):
+    from workflow import notifications
+
+    real = notifications._deliver
+
+    def deliver(message, connection):
+        if message.recipient_id == colleague.pk:
+            raise OSError("mailbox unavailable")
+        real(message, connection)
+
+    monkeypatch.setattr(notifications, "_deliver", deliver)
+    pks = [
+        m.pk
+        for m in notifications.notify(kind="submitted", recipients=[applicant, colleague, manager], application=draft)
+    ]
+    assert notifications.outbox_send_many(pks) == 2
+    assert sorted(e.to[0] for e in mail.outbox) == sorted([applicant.email, manager.email])
+    failed = OutboxMessage.objects.get(pk__in=pks, recipient=colleague)
+    assert (failed.sent_at, failed.attempts, failed.last_error) == (None, 1, "mailbox unavailable")
+    assert OutboxMessage.objects.filter(pk__in=pks, sent_at__isnull=False, attempts=1).count() == 2
+    monkeypatch.setattr(notifications, "_deliver", real)
+    assert drain_outbox.delay().get() == 1  # the catch-up sends it, once
+    assert notifications.outbox_send_many(pks) == 0
+    assert len(mail.outbox) == 3
