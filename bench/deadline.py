@@ -22,7 +22,9 @@ printed; an application not handed over counts as an error). Then it reads the
 database: `lost_saves` counts acknowledged saves whose content is not there (for each applicant
 and step, the last acknowledged content must be what the database holds).
 
-Prints its figures, then, as its last line, one JSON object:
+Prints its figures (with the CPU time each phase cost per request, by process group: web, worker,
+database, redis, client; the Guichet phase counts the worker's catching up after its last request),
+then, as its last line, one JSON object:
 users, repeat, saves, errors, lost_saves, p50_ms, p95_ms, rps, baseline_p95_ms, baseline_rps, p95_ratio,
 rps_ratio (`users` per round, `saves` over all rounds).
 
@@ -208,7 +210,9 @@ def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
 class CpuMeter:
     """CPU seconds (user + system, from /proc) of the bench's processes, by group: web (gunicorn),
     worker (Celery), database (every postgres process: the server's own work too), redis, client
-    (this process: the simulated browsers) and the rest of the machine. Linux only; elsewhere empty."""
+    (this process: the simulated browsers) and the rest of the machine. Linux only; elsewhere empty.
+    A process that ended between two samples is not counted (a short-lived postgres backend, say):
+    the figures are a floor."""
 
     GROUPS = ("web", "worker", "database", "redis", "client", "other")
 
@@ -216,7 +220,8 @@ class CpuMeter:
         self.roots = roots  # group: pid of the process whose descendants belong to it
         self.tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
-    def sample(self) -> dict[str, float]:
+    def sample(self) -> dict[int, tuple[str, float]]:
+        """{pid: (group, CPU seconds so far)}"""
         stats = {}
         for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else ():
             if not entry.name.isdigit():
@@ -228,10 +233,7 @@ class CpuMeter:
             name = text[text.index("(") + 1 : text.rindex(")")]
             fields = text[text.rindex(")") + 2 :].split()
             stats[int(entry.name)] = (name, int(fields[1]), (int(fields[11]) + int(fields[12])) / self.tick)
-        totals = dict.fromkeys(self.GROUPS, 0.0)
-        for pid, (name, _parent, seconds) in stats.items():
-            totals[self._group(pid, name, stats)] += seconds
-        return totals
+        return {pid: (self._group(pid, name, stats), seconds) for pid, (name, _parent, seconds) in stats.items()}
 
     def _group(self, pid: int, name: str, stats: dict) -> str:
         if pid == os.getpid():
@@ -248,9 +250,14 @@ class CpuMeter:
             pid, seen = stats[pid][1], seen + 1
         return "other"
 
-    @staticmethod
-    def spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
-        return {group: after[group] - before[group] for group in before}
+    @classmethod
+    def spent(cls, before: dict, after: dict) -> dict[str, float]:
+        """CPU seconds by group between two samples (a process started meanwhile counts from zero)."""
+        totals = dict.fromkeys(cls.GROUPS, 0.0)
+        for pid, (group, seconds) in after.items():
+            earlier = before.get(pid)
+            totals[group] += seconds - (earlier[1] if earlier and earlier[0] == group else 0.0)
+        return totals
 
 
 # --- one simulated browser ----------------------------------------------------------------------------

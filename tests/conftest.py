@@ -137,3 +137,30 @@ def _reference_data_for_transactional_marks(request):
     marker = request.node.get_closest_marker("django_db")
     if marker is not None and marker.kwargs.get("transaction"):
         request.getfixturevalue("transactional_db")
+
+
+@pytest.fixture
+def spy_reads(monkeypatch):
+    """spy_reads(module, unlocked, locked, after) → the reads of the draft a request makes, in order
+    ("unlocked", "locked"), through `module`'s functions of those names; `after(n)` runs right
+    after the n-th unlocked read, before the request writes (what another request could do then)."""
+
+    def install(module, unlocked: str, locked: str, after):
+        made = []
+        real_read, real_lock = getattr(module, unlocked), getattr(module, locked)
+
+        def read(user, pk):
+            found = real_read(user, pk)
+            made.append("unlocked")
+            after(len(made))
+            return found
+
+        def lock(user, pk):
+            made.append("locked")
+            return real_lock(user, pk)
+
+        monkeypatch.setattr(module, unlocked, read)
+        monkeypatch.setattr(module, locked, lock)
+        return made
+
+    return install

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forms import autosave as autosave_view
-from forms import selectors, services
+from forms import services
 from forms.models import Application
 from tests import factories as f
 from workflow import services as workflow_services
@@ -28,31 +28,8 @@ def post(client, application, step, data, version):
 
 
 @pytest.fixture
-def reads(monkeypatch):
-    """reads(after) → the list of reads the autosave makes; `after(n)` runs after its n-th unlocked
-    read, before it writes (what another request could do at that moment)."""
-
-    def install(after):
-        made = []
-        real = selectors.read_for_member
-
-        def read(user, pk):
-            application = real(user, pk)
-            made.append("unlocked")
-            after(len(made))
-            return application
-
-        real_lock = selectors.lock_draft_for_member
-
-        def lock(user, pk):
-            made.append("locked")
-            return real_lock(user, pk)
-
-        monkeypatch.setattr(autosave_view, "read_for_member", read)
-        monkeypatch.setattr(autosave_view, "lock_draft_for_member", lock)
-        return made
-
-    return install
+def reads(spy_reads):
+    return lambda after: spy_reads(autosave_view, "read_for_member", "lock_draft_for_member", after)
 
 
 def test_a_save_of_another_step_in_between_is_kept_and_so_is_this_one(client, draft, applicant, colleague, reads):

@@ -17,28 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def reads(monkeypatch):
-    """reads(after) → the reads the submission makes; `after(n)` runs after its n-th unlocked read."""
-
-    def install(after):
-        made = []
-        real, real_lock = services.read_for_submission, services.lock_draft_for_member
-
-        def read(user, pk):
-            found = real(user, pk)
-            made.append("unlocked")
-            after(len(made))
-            return found
-
-        def lock(user, pk):
-            made.append("locked")
-            return real_lock(user, pk)
-
-        monkeypatch.setattr(services, "read_for_submission", read)
-        monkeypatch.setattr(services, "lock_draft_for_member", lock)
-        return made
-
-    return install
+def reads(spy_reads):
+    return lambda after: spy_reads(services, "read_for_submission", "lock_draft_for_member", after)
 
 
 def test_a_save_in_between_is_read_again_and_submitted_with_it(draft, applicant, colleague, reads):
