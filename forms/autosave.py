@@ -15,7 +15,6 @@ Answers (JSON):
   page keeps the text), 403/404 for people who may not edit, 423 once submitted.
 """
 
-from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -41,10 +40,6 @@ def _signed_out() -> JsonResponse:
     return JsonResponse({"saved": False, "signed_out": True, "message": message}, status=401)
 
 
-# Reads of the row before the lock is taken (see autosave).
-UNLOCKED_ATTEMPTS = 3
-
-
 @require_POST
 def autosave(request, pk: int, step: str):
     # A script is asking: an answer it can read, not the sign-in page a redirect would give.
@@ -52,15 +47,8 @@ def autosave(request, pk: int, step: str):
         return _signed_out()
     # Deadline day sends these by the thousand (bench/deadline.py): the row is read without a lock
     # and outside any transaction, and written only if it is still as read (one SELECT, one UPDATE
-    # for a step held in the application row). When another save came in between, it is read again;
-    # after a few such turns the row is locked, and the save waits for its turn.
-    for _attempt in range(UNLOCKED_ATTEMPTS):
-        try:
-            return _autosave(request, pk, step, read=services.Read.UNLOCKED)
-        except services.RowChanged:
-            continue
-    with transaction.atomic():
-        return _autosave(request, pk, step, read=services.Read.LOCKED)
+    # for a step held in the application row); see services.unlocked_first.
+    return services.unlocked_first(lambda read: _autosave(request, pk, step, read=read))
 
 
 def _autosave(request, pk: int, step: str, *, read: services.Read) -> JsonResponse:

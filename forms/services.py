@@ -19,11 +19,13 @@ Callers can rely on this:
 """
 
 import enum
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import cache, cached_property
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -66,6 +68,9 @@ class VersionConflict(Exception):
         super().__init__(f"step {saved.step} saved at version {saved.version}")
         self.application = application
         self.saved = saved
+
+
+T = TypeVar("T")
 
 
 class RowChanged(Exception):
@@ -156,6 +161,22 @@ def _lock_draft(application: Application) -> Application:
     if application.status != Application.Status.DRAFT:
         raise DraftLocked(application)
     return application
+
+
+UNLOCKED_ATTEMPTS = 3
+
+
+def unlocked_first(do: Callable[[Read], T]) -> T:
+    """do(Read.UNLOCKED), again while it raises RowChanged (another save came between its read and
+    its write), at most UNLOCKED_ATTEMPTS times; then do(Read.LOCKED) in a transaction, where the
+    row lock waits its turn. Autosave and submission go through here on deadline day."""
+    for _attempt in range(UNLOCKED_ATTEMPTS):
+        try:
+            return do(Read.UNLOCKED)
+        except RowChanged:
+            continue
+    with transaction.atomic():
+        return do(Read.LOCKED)
 
 
 def _saving(*, read: Read, rows_of_its_own: bool):
@@ -498,16 +519,19 @@ def _replace_years(application: Application, amounts: list[Decimal]) -> None:
     beyond the last one given are deleted. One statement on PostgreSQL, two elsewhere; their SQL is
     written once per process (every autosave of the budget step ends here)."""
     field = BudgetYear._meta.get_field("amount")
-    amounts = [field.get_db_prep_save(amount, connection) for amount in amounts]
+    values = [
+        value
+        for year, amount in enumerate(amounts, 1)
+        for value in (application.pk, year, field.get_db_prep_save(amount, connection))
+    ]
+    gone, count = [application.pk, len(amounts)], len(amounts)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            values = [value for year, amount in enumerate(amounts, 1) for value in (application.pk, year, amount)]
-            cursor.execute(_years_sql(connection.vendor, len(amounts)), [application.pk, len(amounts), *values])
+            cursor.execute(_years_sql(connection.vendor, count), [*gone, *values])
             return
-        cursor.execute(_years_gone_sql(connection.vendor), [application.pk, len(amounts)])
-        if amounts:
-            values = [value for year, amount in enumerate(amounts, 1) for value in (application.pk, year, amount)]
-            cursor.execute(_years_upsert_sql(connection.vendor, len(amounts)), values)
+        cursor.execute(_years_gone_sql(connection.vendor), gone)
+        if count:
+            cursor.execute(_years_upsert_sql(connection.vendor, count), values)
 
 
 @cache
@@ -534,7 +558,7 @@ def _years_upsert_sql(vendor: str, count: int) -> str:
 def _years_sql(vendor: str, count: int) -> str:
     """PostgreSQL: the delete and the upsert in one statement (they touch different years)."""
     if not count:
-        return f"{_years_gone_sql(vendor)}"
+        return _years_gone_sql(vendor)
     return f"WITH gone AS ({_years_gone_sql(vendor)}) {_years_upsert_sql(vendor, count)}"
 
 

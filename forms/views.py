@@ -108,7 +108,7 @@ def application_detail(request, pk: int):
 @login_required
 @require_POST
 def application_submit(request, pk: int):
-    # Deadline day: the service locks the draft with the membership checked in the same query;
+    # Deadline day: the service reads the draft with the membership checked in the same query;
     # the application is read for the page only when it refuses.
     at = timezone.now()
     try:

@@ -78,7 +78,12 @@ def outbox_send_many(message_pks: list[int]) -> int:
         if not messages:
             return 0
         sent = 0
-        with get_connection() as connection:
+        connection = get_connection()
+        try:
+            connection.open()
+        except Exception as exc:  # each message below tries again, and keeps its own error
+            log.warning("could not open the mail connection: %s", exc)
+        try:
             for message in messages:
                 message.attempts += 1
                 try:
@@ -88,6 +93,8 @@ def outbox_send_many(message_pks: list[int]) -> int:
                     continue
                 message.sent_at = timezone.now()
                 sent += 1
+        finally:
+            connection.close()
         OutboxMessage.objects.bulk_update(messages, ["attempts", "sent_at", "last_error"])
     return sent
 

@@ -22,7 +22,7 @@ from fonds.models import Call
 from forms.cofunding import cofunded_copy_create, cofunding_problem_text, cofunding_problems, cofunding_requests
 from forms.models import Application, CoFundingRequest
 from forms.selectors import lock_draft_for_member, read_for_submission
-from forms.services import Read, RowChanged, missing_items, what_exists
+from forms.services import Read, RowChanged, missing_items, unlocked_first, what_exists
 
 from .engine import ACTIVE, active_task, process_start, task_execute
 from .flows import ApplicationFlow
@@ -109,18 +109,8 @@ def application_submit(*, application: Application | int, by: User, at: datetime
     at = at or timezone.now()
     pk = application if isinstance(application, int) else application.pk
     # Deadline day: read without a lock and outside any transaction, frozen by one UPDATE that
-    # writes only if the row is still as read; read again when a save came in between, and after
-    # a few such turns take the lock and wait (as forms.autosave does).
-    for _attempt in range(SUBMIT_UNLOCKED_ATTEMPTS):
-        try:
-            return _submit(pk, by=by, at=at, read=Read.UNLOCKED)
-        except RowChanged:
-            continue
-    with transaction.atomic():
-        return _submit(pk, by=by, at=at, read=Read.LOCKED)
-
-
-SUBMIT_UNLOCKED_ATTEMPTS = 3
+    # writes only if the row is still as read (see forms.services.unlocked_first).
+    return unlocked_first(lambda read: _submit(pk, by=by, at=at, read=read))
 
 
 def _submit(pk: int, *, by: User, at: datetime, read: Read) -> Application:
@@ -150,15 +140,14 @@ def _submit(pk: int, *, by: User, at: datetime, read: Read) -> Application:
     application.submitted_at = at
     application.updated_by = by
     fields = ["status", "submitted_at", "updated_by"]  # deadline day: see config/rows.py
-    if read is Read.LOCKED:
-        rows.update(application, fields)
-        _route_later(application)
-        return application
-    # Routed in the request (no broker): the freeze and the routing commit together.
-    with transaction.atomic() if celery_app.conf.task_always_eager else nullcontext():
-        if not rows.update(application, fields, where={"version": read_version, "status": Application.Status.DRAFT}):
+    unlocked = read is Read.UNLOCKED
+    where = {"version": read_version, "status": Application.Status.DRAFT} if unlocked else None
+    # Unlocked and routed in the request (no broker): the freeze and the routing commit together.
+    # Unlocked with a broker, the UPDATE commits at once and the routing task is published then.
+    with transaction.atomic() if unlocked and celery_app.conf.task_always_eager else nullcontext():
+        if not rows.update(application, fields, where=where):
             raise RowChanged
-        _route_later(application)  # with a broker, published at once: the UPDATE has committed
+        _route_later(application)
     return application
 
 

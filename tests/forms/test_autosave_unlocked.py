@@ -102,11 +102,11 @@ def test_a_row_that_keeps_changing_is_locked_and_the_save_waits_its_turn(client,
     made = reads(colleague_saves)
     response = post(client, draft, "project", {"project-title": "Mon titre"}, version)
     assert response.status_code == 200 and response.json()["saved"] is True
-    assert made == ["unlocked"] * autosave_view.UNLOCKED_ATTEMPTS + ["locked"]
+    assert made == ["unlocked"] * services.UNLOCKED_ATTEMPTS + ["locked"]
     draft.refresh_from_db()
     assert draft.title == "Mon titre"
-    assert draft.sustainability_plan == f"Plan {autosave_view.UNLOCKED_ATTEMPTS}"
-    assert draft.version == version + autosave_view.UNLOCKED_ATTEMPTS + 1
+    assert draft.sustainability_plan == f"Plan {services.UNLOCKED_ATTEMPTS}"
+    assert draft.version == version + services.UNLOCKED_ATTEMPTS + 1
 
 
 def test_a_step_with_rows_of_its_own_writes_nothing_when_the_row_changed(draft, colleague):

@@ -168,3 +168,14 @@ def test_a_message_that_cannot_be_sent_keeps_its_error_and_the_others_go_out(
     assert drain_outbox.delay().get() == 1  # the catch-up sends it, once
     assert notifications.outbox_send_many(pks) == 0
     assert len(mail.outbox) == 3
+
+
+def test_a_mail_server_that_cannot_be_reached_leaves_each_message_with_its_error(draft, applicant, manager, settings):
+    from workflow.notifications import notify, outbox_send_many
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    pks = [m.pk for m in notify(kind="submitted", recipients=[applicant, manager], application=draft)]
+    assert outbox_send_many(pks) == 0
+    failed = OutboxMessage.objects.filter(pk__in=pks)
+    assert [(m.sent_at, m.attempts, bool(m.last_error)) for m in failed] == [(None, 1, True), (None, 1, True)]

@@ -73,10 +73,10 @@ def test_a_row_that_keeps_changing_is_locked_and_submitted(draft, applicant, col
 
     made = reads(colleague_saves)
     services.application_submit(application=draft.pk, by=applicant)
-    assert made == ["unlocked"] * services.SUBMIT_UNLOCKED_ATTEMPTS + ["locked"]
+    assert made == ["unlocked"] * form_services.UNLOCKED_ATTEMPTS + ["locked"]
     draft.refresh_from_db()
     assert draft.status == Application.Status.SUBMITTED
-    assert draft.sustainability_plan == f"Plan {services.SUBMIT_UNLOCKED_ATTEMPTS}"
+    assert draft.sustainability_plan == f"Plan {form_services.UNLOCKED_ATTEMPTS}"
 
 
 def test_the_unlocked_read_tells_what_exists_as_what_exists_does(draft, applicant, outsider):
