@@ -132,9 +132,9 @@ def start_redis(port: int) -> subprocess.Popen:
     raise SystemExit("redis-server did not start")
 
 
-def start_worker(env: dict) -> subprocess.Popen:
-    """One Celery worker process (solo pool), at the same priority as gunicorn."""
-    command = [
+def start_worker(env: dict, niceness: int = 0) -> subprocess.Popen:
+    """One Celery worker process (solo pool), at gunicorn's priority unless `niceness` lowers it."""
+    command = ["nice", "-n", str(niceness)] * bool(niceness) + [
         PYTHON, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-l", "warning",
         "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]  # fmt: skip
@@ -403,6 +403,9 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=5, help="baseline and Guichet phases, alternated, each with fresh applicants"
     )
+    parser.add_argument(
+        "--worker-nice", type=int, default=0, help="run the Celery worker at this niceness (0: gunicorn's priority)"
+    )
     args = parser.parse_args()
 
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
@@ -423,7 +426,7 @@ def main() -> None:
 
     port = free_port()
     redis = start_redis(redis_port)
-    worker = start_worker(env)
+    worker = start_worker(env, args.worker_nice)
     server = start_gunicorn(env, port, args.workers)
     base, app = Results(), Results()
     base_seconds = app_seconds = routed_after = 0.0

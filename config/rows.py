@@ -56,13 +56,19 @@ def instance(model, values):
     return model.from_db(connection.alias, [f.attname for f in model._meta.concrete_fields], converted)
 
 
-def update(instance, fields: list[str], *, where: dict | None = None) -> bool:
+def update(instance, fields: list[str], *, where: dict | None = None, then: tuple[tuple[str, list], ...] = ()) -> bool:
     """Write these fields of `instance` to its row: Model.save(update_fields=fields) without a query
     to compile (no signals: Guichet has none on its models).
 
     Without `where`, DatabaseError when the row is gone. With `where` ({field: value}), the row is
-    written only if it still holds those values (compare and swap); False when it does not."""
+    written only if it still holds those values (compare and swap); False when it does not.
+
+    `then` (PostgreSQL only): statements, each (sql, params), that write other rows in the same
+    statement, so without a transaction, and only if this row is written: each reads the written
+    row's primary key as `(SELECT pk FROM written)`. The row is locked before they write."""
     model, meta = type(instance), instance._meta
+    if then and connection.vendor != "postgresql":
+        raise ValueError("rows.update(then=...) needs PostgreSQL (data-modifying WITH)")
     params = []
     for name in fields:
         field = meta.get_field(name)
@@ -70,16 +76,23 @@ def update(instance, fields: list[str], *, where: dict | None = None) -> bool:
     params.append(instance.pk)
     for name, value in (where or {}).items():
         params.append(meta.get_field(name).get_db_prep_value(value, connection))
+    sql = _update_sql(
+        model, tuple(fields), tuple(where or ()), tuple(statement for statement, _ in then), connection.vendor
+    )
     with connection.cursor() as cursor:
-        cursor.execute(_update_sql(model, tuple(fields), tuple(where or ()), connection.vendor), params)
-        written = cursor.rowcount == 1
+        cursor.execute(sql, params + [p for _, more in then for p in more])
+        written = cursor.fetchone()[0] == 1 if then else cursor.rowcount == 1
     if not written and where is None:
         raise DatabaseError(f"{meta.label} {instance.pk}: no row to update")
     return written
 
 
 @cache
-def _update_sql(model, fields: tuple[str, ...], where: tuple[str, ...], vendor: str) -> str:
+def _update_sql(model, fields: tuple[str, ...], where: tuple[str, ...], then: tuple[str, ...], vendor: str) -> str:
     assignments = ", ".join(f"{column(model, name)} = %s" for name in fields)
     conditions = " AND ".join(f"{column(model, name)} = %s" for name in (model._meta.pk.name, *where))
-    return f"UPDATE {table(model)} SET {assignments} WHERE {conditions}"
+    sql = f"UPDATE {table(model)} SET {assignments} WHERE {conditions}"
+    if not then:
+        return sql
+    more = "".join(f", then{i} AS ({statement})" for i, statement in enumerate(then))
+    return f"WITH written AS ({sql} RETURNING {column(model, model._meta.pk.name)} AS pk){more} SELECT count(*) FROM written"

@@ -244,13 +244,20 @@ def _begin(
 
 
 def _finish(
-    application: Application, *, step: str, by: User | None, fields: tuple[str, ...] = (), read: Read = Read.AGAIN
+    application: Application,
+    *,
+    step: str,
+    by: User | None,
+    fields: tuple[str, ...] = (),
+    read: Read = Read.AGAIN,
+    then: tuple[tuple[str, list], ...] = (),
 ) -> Application:
     """Write the application row: the step's own fields, the version, who saved, the step's last save.
 
     Read.UNLOCKED: only if the row still has the version and status it was read with, else
     RowChanged. A save that writes rows of its own calls this first in its transaction, so the
-    row is locked (as by the locked reads) before any other row is touched."""
+    row is locked (as by the locked reads) before any other row is touched; or, on PostgreSQL,
+    passes their statements as `then` (see config.rows.update): one statement, no transaction."""
     now = timezone.now()
     read_version = application.version
     application.version += 1
@@ -264,10 +271,11 @@ def _finish(
     # Every autosave ends here: one UPDATE, its SQL not compiled (see config/rows.py).
     fields = [*fields, "version", "updated_at", "updated_by", "copied_steps", "saved_steps"]
     if read is Read.UNLOCKED:
-        if not rows.update(application, fields, where={"version": read_version, "status": Application.Status.DRAFT}):
+        where = {"version": read_version, "status": Application.Status.DRAFT}
+        if not rows.update(application, fields, where=where, then=then):
             raise RowChanged
     else:
-        rows.update(application, fields)
+        rows.update(application, fields, then=then)
     return application
 
 
@@ -325,6 +333,13 @@ def application_save_budget(
     """Save the budget step: the amount asked per year (year 1 first), the expense budget lines
     ({label, year, amount}) and the other calls asked for co-funding ({call, amount}); each replaces
     what was there. Co-funding rows naming this call itself or a closed call are left out."""
+    amounts_only = lines is None and cofunding is None and not questions
+    if read is Read.UNLOCKED and connection.vendor == "postgresql" and amounts_only:
+        # Deadline day's budget autosave (the amounts typed): the application row and its years in
+        # one statement, the years written only if the row is (see _finish).
+        application = _begin(application, step="budget", expected_version=expected_version, read=read)
+        then = _years_statements(amounts) if amounts is not None else ()
+        return _finish(application, step="budget", by=by, read=read, then=then)
     with _saving(read=read, rows_of_its_own=True):
         application = _begin(application, step="budget", expected_version=expected_version, read=read)
         application = _finish(application, step="budget", by=by, read=read)
@@ -514,16 +529,41 @@ def budget_years(application: Application) -> list[BudgetYear]:
         return [rows.instance(BudgetYear, row) for row in cursor.fetchall()]
 
 
+def _year_amounts(amounts: list[Decimal]) -> list[tuple]:
+    """(year, amount as the database takes it) for each amount, year 1 first."""
+    field = BudgetYear._meta.get_field("amount")
+    return [(year, field.get_db_prep_save(amount, connection)) for year, amount in enumerate(amounts, 1)]
+
+
+def _years_statements(amounts: list[Decimal]) -> tuple[tuple[str, list], ...]:
+    """_replace_years as statements for config.rows.update(then=...) (PostgreSQL): they write the
+    years of the row it writes, only if it writes it."""
+    gone, upsert = _years_after_sql(connection.vendor, len(amounts))
+    if not amounts:
+        return ((gone, [0]),)
+    return (gone, [len(amounts)]), (upsert, [value for pair in _year_amounts(amounts) for value in pair])
+
+
+@cache
+def _years_after_sql(vendor: str, count: int) -> tuple[str, str]:
+    column = rows.column
+    application, year, amount = (column(BudgetYear, name) for name in ("application", "year", "amount"))
+    table = rows.table(BudgetYear)
+    gone = f"DELETE FROM {table} WHERE {application} = (SELECT pk FROM written) AND {year} > %s"
+    values = ", ".join(["(%s, %s)"] * count)
+    upsert = (
+        f"INSERT INTO {table} ({application}, {year}, {amount}) SELECT w.pk, v.y, v.a FROM written w"
+        f" CROSS JOIN (VALUES {values}) AS v(y, a)"
+        f" ON CONFLICT ({application}, {year}) DO UPDATE SET {amount} = excluded.{amount}"
+    )
+    return gone, upsert
+
+
 def _replace_years(application: Application, amounts: list[Decimal]) -> None:
     """The budget years become `amounts` (year 1 first): years kept are updated in place, years
     beyond the last one given are deleted. One statement on PostgreSQL, two elsewhere; their SQL is
     written once per process (every autosave of the budget step ends here)."""
-    field = BudgetYear._meta.get_field("amount")
-    values = [
-        value
-        for year, amount in enumerate(amounts, 1)
-        for value in (application.pk, year, field.get_db_prep_save(amount, connection))
-    ]
+    values = [value for pair in _year_amounts(amounts) for value in (application.pk, *pair)]
     gone, count = [application.pk, len(amounts)], len(amounts)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -43,7 +43,9 @@ def task_execute(*, task: Task, user, allowed: bool, before: Callable[[], None] 
     if not allowed:
         raise PermissionDenied
     flow_class = task.flow_task.flow_class
-    with flow_class.lock(task.process_id), transaction.atomic():
+    # One transaction for the lock and the transition, no savepoint: a transition that fails leaves
+    # the caller's transaction to be rolled back, not half done.
+    with transaction.atomic(savepoint=False), flow_class.lock(task.process_id):
         # The process and its ApplicationProcess come with the task: the activation reads both.
         task = (
             Task.objects.select_for_update(of=("self",)).select_related("process__applicationprocess").get(pk=task.pk)

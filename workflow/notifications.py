@@ -30,8 +30,11 @@ def notification_kinds() -> set[str]:
     return {k for k in kinds if (folder / f"{k}.txt").exists()} - ACCOUNT_KINDS
 
 
-def notify(*, kind: str, recipients, application=None) -> list[OutboxMessage]:
-    """Queue one e-mail per recipient; dispatched to Celery after the transaction commits."""
+def notify(*, kind: str, recipients, application=None, here: bool = False) -> list[OutboxMessage]:
+    """Queue one e-mail per recipient; dispatched to Celery after the transaction commits.
+
+    `here`: sent by this process right after commit instead, for a caller that already runs in a
+    worker (handing a submission to screening): no second task to publish, receive and start."""
     # Fail at the call site, in the user's transaction, rather than later in the worker.
     get_template(f"emails/{kind}_subject.txt")
     get_template(f"emails/{kind}.txt")
@@ -42,8 +45,16 @@ def notify(*, kind: str, recipients, application=None) -> list[OutboxMessage]:
     )
     pks = [message.pk for message in messages]
     if pks:
-        transaction.on_commit(lambda: dispatch(pks))
+        transaction.on_commit(lambda: (send_here if here else dispatch)(pks))
     return messages
+
+
+def send_here(message_pks: list[int]) -> None:
+    """Send messages in this process; never raises, the outbox keeps what could not be sent."""
+    try:
+        outbox_send_many(message_pks)
+    except Exception as exc:  # the database gone, say: drain_outbox retries later
+        log.warning("could not send outbox messages %s: %s", message_pks, exc)
 
 
 def dispatch(message_pks: list[int]) -> None:

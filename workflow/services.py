@@ -190,7 +190,8 @@ def submission_route(*, application_pk: int) -> bool:
             return False
         by = application.updated_by or application.created_by
         task_execute(task=task, user=by, allowed=True)
-        notify(kind="submitted", recipients=members_and_managers_of(application), application=application)
+        # The worker sends these itself once this commits (see notify).
+        notify(kind="submitted", recipients=members_and_managers_of(application), application=application, here=True)
         for request in cofunding_requests(application=application):
             _cofunded_submit(lead=application, request=request, by=by, at=application.submitted_at)
     return True
@@ -231,7 +232,7 @@ def _cofunded_submit(*, lead: Application, request: CoFundingRequest, by: User, 
     if active_task(application=copy, node=ApplicationFlow.screen) is None:
         process_start(application=copy)
         task_execute(task=active_task(application=copy, node=ApplicationFlow.draft), user=by, allowed=True)
-        notify(kind="submitted", recipients=managers_of(copy), application=copy)
+        notify(kind="submitted", recipients=managers_of(copy), application=copy, here=True)
     return copy
 
 

@@ -135,28 +135,31 @@ def test_an_unlocked_save_still_refuses_what_is_no_longer_a_draft(draft, applica
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_autosaves_of_two_members_never_lose_an_acknowledged_save():
-    """Two members type in two steps of the same application at once, each request in its own
-    thread and connection; every acknowledged save's text is what its step ends with."""
+    """Three members type in three steps of the same application at once (the budget's years are
+    written by the row's own UPDATE on PostgreSQL), each request in its own thread and connection;
+    every acknowledged save is what its step ends with."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...): SQLite serialises writes")
     applicant = f.make_user(email="alice@carrefour.example", role="applicant")
     colleague = f.make_user(email="colin@carrefour.example", role="applicant")
+    treasurer = f.make_user(email="tess@carrefour.example", role="applicant")
     organisation = f.make_organisation(admin=applicant)
     organisation.memberships.create(user=colleague)
+    organisation.memberships.create(user=treasurer)
     call = f.make_call(fund=f.make_fund(), closes_at=timezone.now() + timedelta(days=5))
     draft = f.make_draft(call=call, organisation=organisation, by=applicant)
     turns = 15
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(3)
     last, errors = {}, []
 
-    def type_in(user, step, field):
+    def type_in(user, step, field, typed=lambda user, turn: f"{user.email} {turn}"):
         client = Client()
         client.force_login(user)
         version = Application.objects.get(pk=draft.pk).version
         try:
             barrier.wait()
             for turn in range(turns):
-                text = f"{user.email} {turn}"
+                text = typed(user, turn)
                 response = post(client, draft, step, {f"{step}-{field}": text}, version)
                 if response.status_code != 200 or not response.json()["saved"]:
                     errors.append((step, response.status_code, response.content[:200]))
@@ -169,6 +172,7 @@ def test_concurrent_autosaves_of_two_members_never_lose_an_acknowledged_save():
     threads = [
         threading.Thread(target=type_in, args=(applicant, "project", "title")),
         threading.Thread(target=type_in, args=(colleague, "sustainability", "sustainability_plan")),
+        threading.Thread(target=type_in, args=(treasurer, "budget", "year_1", lambda _user, turn: f"{1000 + turn}")),
     ]
     for thread in threads:
         thread.start()
@@ -178,4 +182,5 @@ def test_concurrent_autosaves_of_two_members_never_lose_an_acknowledged_save():
     draft.refresh_from_db()
     assert draft.title == last["project"] == f"{applicant.email} {turns - 1}"
     assert draft.sustainability_plan == last["sustainability"] == f"{colleague.email} {turns - 1}"
-    assert draft.version >= 2 * turns
+    assert [str(y.amount) for y in draft.years.filter(year=1)] == [f"{last['budget']}.00"] == [f"{1000 + turns - 1}.00"]
+    assert draft.version >= 3 * turns

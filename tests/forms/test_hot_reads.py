@@ -188,23 +188,51 @@ def test_budget_years_are_what_the_orm_gives(draft):
     assert all(isinstance(y.amount, Decimal) for y in found)
 
 
-def test_budget_years_are_replaced_in_place_and_beyond_the_last_one_deleted(draft):
+@pytest.mark.parametrize("read", [services.Read.AGAIN, services.Read.UNLOCKED])
+def test_budget_years_are_replaced_in_place_and_beyond_the_last_one_deleted(draft, read):
+    """Locked, the years are written after the row in a transaction; unlocked on PostgreSQL, by the
+    row's own UPDATE (one statement)."""
     from forms.models import BudgetYear
 
     def saved():
         return [(y.year, y.amount) for y in BudgetYear.objects.filter(application=draft).order_by("year")]
 
-    services.application_save_budget(application=draft, amounts=[Decimal("100.10"), Decimal("200"), Decimal("3")])
+    def save(application, amounts):
+        services.application_save_budget(application=application, amounts=amounts, read=read)
+
+    save(draft, [Decimal("100.10"), Decimal("200"), Decimal("3")])
     assert saved() == [(1, Decimal("100.10")), (2, Decimal("200.00")), (3, Decimal("3.00"))]
     first = BudgetYear.objects.get(application=draft, year=1).pk
-    services.application_save_budget(application=draft, amounts=[Decimal("0.50")])
+    save(draft, [Decimal("0.50")])
     assert saved() == [(1, Decimal("0.50"))]
     assert BudgetYear.objects.get(application=draft, year=1).pk == first  # updated, not replaced
-    services.application_save_budget(application=draft, amounts=[Decimal("7"), Decimal("8")])
+    save(draft, [Decimal("7"), Decimal("8")])
     assert saved() == [(1, Decimal("7.00")), (2, Decimal("8.00"))]
-    services.application_save_budget(application=draft, amounts=[])
+    save(draft, [])
     assert saved() == []
     other = f.make_draft(call=draft.call, organisation=draft.organisation, by=draft.created_by)
-    services.application_save_budget(application=other, amounts=[Decimal("1")])
-    services.application_save_budget(application=draft, amounts=[Decimal("2")])
+    save(other, [Decimal("1")])
+    save(draft, [Decimal("2")])
     assert [(y.year, y.amount) for y in other.years.all()] == [(1, Decimal("1.00"))]  # another draft's years stay
+
+
+def test_rows_update_then_writes_other_rows_only_with_the_row(draft):
+    """rows.update(then=...): the other rows' statements run in the row's UPDATE, only if it writes."""
+    from config import rows
+    from forms.models import BudgetYear
+
+    note = f"UPDATE {rows.table(BudgetYear)} SET {rows.column(BudgetYear, 'amount')} = %s"
+    then = ((note + f" WHERE {rows.column(BudgetYear, 'application')} = (SELECT pk FROM written)", [Decimal("5")]),)
+    if connection.vendor != "postgresql":
+        with pytest.raises(ValueError):
+            rows.update(draft, ["title"], then=then)
+        return
+    services.application_save_budget(application=draft, amounts=[Decimal("1"), Decimal("2")])
+    draft.refresh_from_db()
+    draft.title = "Pas écrit"
+    assert rows.update(draft, ["title"], where={"version": draft.version - 1}, then=then) is False
+    assert list(draft.years.values_list("amount", flat=True)) == [Decimal("1.00"), Decimal("2.00")]
+    draft.title = "Écrit"
+    assert rows.update(draft, ["title"], where={"version": draft.version}, then=then) is True
+    assert Application.objects.get(pk=draft.pk).title == "Écrit"
+    assert list(draft.years.values_list("amount", flat=True)) == [Decimal("5.00")] * 2

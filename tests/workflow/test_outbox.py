@@ -76,7 +76,8 @@ def test_it_commits_a_submission_during_a_broker_outage_and_mails_it_once_after(
     assert mail.outbox == []
 
     # The beat's catch-up runs in a worker while the broker is still down for publishing:
-    # screening gets it, and the outbox keeps one unsent message per recipient, with the broker's error.
+    # screening gets it, and the worker sends the e-mails itself after commit (no task to publish),
+    # each once, in its recipient's language.
     with unreachable_broker(), django_capture_on_commit_callbacks(execute=True):
         assert route_pending_submissions() == 1
     assert active_task(application=draft, node=ApplicationFlow.screen) is not None
@@ -85,23 +86,53 @@ def test_it_commits_a_submission_during_a_broker_outage_and_mails_it_once_after(
     messages = list(OutboxMessage.objects.filter(application=draft).select_related("recipient"))
     assert sorted(m.recipient.email for m in messages) == sorted([applicant.email, colleague.email, manager.email])
     assert {m.kind for m in messages} == {"submitted"}
-    for message in messages:
-        assert message.sent_at is None
-        assert "127.0.0.1:1" in message.last_error
-
-    # The broker is back (eager again): the beat's drain sends each message once, in its recipient's language.
-    assert drain_outbox.delay().get() == 3
+    assert all(m.sent_at is not None and m.last_error == "" for m in messages)
     assert sorted(email.to[0] for email in mail.outbox) == sorted([applicant.email, colleague.email, manager.email])
     english = next(email for email in mail.outbox if email.to == [colleague.email])
     assert english.subject == f"Application received: {draft.title}"
     assert draft.title in english.body
-    assert not OutboxMessage.objects.filter(application=draft, sent_at__isnull=True).exists()
 
-    # A second catch-up and a second drain find nothing left.
+    # The broker is back (eager again): a second catch-up and the drain find nothing left.
     assert route_pending_submissions.delay().get() == 0
     assert drain_outbox.delay().get() == 0
     assert len(mail.outbox) == 3
     assert set(OutboxMessage.objects.filter(application=draft).values_list("attempts", flat=True)) == {1}
+
+
+def test_an_action_of_a_request_during_an_outage_keeps_its_mail_for_the_drain(
+    draft, applicant, manager, django_capture_on_commit_callbacks
+):
+    """Outside a worker the e-mails go to Celery: with the broker down they wait, with its error."""
+    from workflow.notifications import notify
+
+    with unreachable_broker(), django_capture_on_commit_callbacks(execute=True):
+        notify(kind="submitted", recipients=[applicant, manager], application=draft)
+    messages = list(OutboxMessage.objects.filter(application=draft))
+    assert len(messages) == 2 and mail.outbox == []
+    assert all(m.sent_at is None and "127.0.0.1:1" in m.last_error for m in messages)
+    assert drain_outbox.delay().get() == 2
+    assert sorted(email.to[0] for email in mail.outbox) == sorted([applicant.email, manager.email])
+
+
+def test_the_worker_sends_the_mail_of_a_routing_itself_after_commit(
+    client, draft, applicant, manager, with_a_broker, django_capture_on_commit_callbacks, monkeypatch
+):
+    """No second task: the worker that hands the submission to screening sends its e-mails."""
+    from workflow import tasks
+
+    published = []
+    monkeypatch.setattr(tasks.send_outbox_messages, "delay", lambda *args: published.append(args))
+    client.force_login(applicant)
+    with with_a_broker():
+        client.post(reverse("forms:submit", args=[draft.pk]))
+    with with_a_broker(), django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert tasks.route_submission(draft.pk) is True
+    assert mail.outbox == []  # nothing before commit
+    for callback in callbacks:
+        callback()
+    assert published == []
+    assert sorted(email.to[0] for email in mail.outbox) == sorted([applicant.email, manager.email])
+    assert not OutboxMessage.objects.filter(application=draft, sent_at__isnull=True).exists()
 
 
 def test_it_leaves_celery_as_it_found_it(db):
