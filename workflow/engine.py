@@ -33,12 +33,16 @@ def active_task(*, application, node, owner=None) -> Task | None:
     return qs.first()
 
 
-def task_execute(*, task: Task, user, allowed: bool, before: Callable[[], None] | None = None) -> None:
+def task_execute(
+    *, task: Task, user, allowed: bool, before: Callable[[], None] | None = None, application=None
+) -> None:
     """Complete a human task as `user` and let the flow move on.
 
     `allowed` is the result of Guichet's permission predicate for this user and task.
     `before` runs inside the same lock and transaction, before the task completes,
     so the data the next gateway reads is written atomically with the transition.
+    `application`: the process's application as the caller holds it, locked in this transaction
+    (and changed by `before`, if at all): the next gateway reads it instead of reading it again.
     """
     if not allowed:
         raise PermissionDenied
@@ -52,6 +56,11 @@ def task_execute(*, task: Task, user, allowed: bool, before: Callable[[], None] 
         )
         if task.status not in ACTIVE:
             raise PermissionDenied("This task is already done.")
+        if application is not None:
+            process = task.process.applicationprocess
+            if process.application_id != application.pk:
+                raise ValueError(f"task {task.pk} is not a task of application {application.pk}")
+            ApplicationProcess.application.field.set_cached_value(process, application)
         activation = task.flow_task.activation_class(task)
         if task.status == STATUS.NEW:
             activation.assign(user)

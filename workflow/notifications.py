@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
@@ -88,7 +89,7 @@ def outbox_send_many(message_pks: list[int]) -> int:
         )
         if not messages:
             return 0
-        sent = 0
+        sent, failed = [], []
         connection = get_connection()
         try:
             connection.open()
@@ -96,18 +97,21 @@ def outbox_send_many(message_pks: list[int]) -> int:
             log.warning("could not open the mail connection: %s", exc)
         try:
             for message in messages:
-                message.attempts += 1
                 try:
                     _deliver(message, connection)
                 except Exception as exc:
-                    message.last_error = str(exc)[:1000]
-                    continue
-                message.sent_at = timezone.now()
-                sent += 1
+                    failed.append((message.pk, str(exc)[:1000]))
+                else:
+                    sent.append(message.pk)
         finally:
             connection.close()
-        OutboxMessage.objects.bulk_update(messages, ["attempts", "sent_at", "last_error"])
-    return sent
+        # One UPDATE for what went out (the usual case: the whole batch), one per message that did not.
+        tried = OutboxMessage.objects.filter(sent_at__isnull=True)
+        if sent:
+            tried.filter(pk__in=sent).update(attempts=F("attempts") + 1, sent_at=timezone.now())
+        for pk, error in failed:
+            tried.filter(pk=pk).update(attempts=F("attempts") + 1, last_error=error)
+    return len(sent)
 
 
 def _deliver(message: OutboxMessage, connection) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
@@ -180,6 +180,7 @@ def submission_route(*, application_pk: int) -> bool:
         application = (
             Application.objects.select_for_update(of=("self",))
             .select_related("call__fund", "updated_by", "created_by")
+            .annotate(cofunding_asked=Exists(CoFundingRequest.objects.filter(application=OuterRef("pk"))))
             .filter(pk=application_pk, status=Application.Status.SUBMITTED)
             .first()
         )
@@ -189,10 +190,11 @@ def submission_route(*, application_pk: int) -> bool:
         if task is None:
             return False
         by = application.updated_by or application.created_by
-        task_execute(task=task, user=by, allowed=True)
+        task_execute(task=task, user=by, allowed=True, application=application)
         # The worker sends these itself once this commits (see notify).
         notify(kind="submitted", recipients=members_and_managers_of(application), application=application, here=True)
-        for request in cofunding_requests(application=application):
+        requests = cofunding_requests(application=application) if application.cofunding_asked else []
+        for request in requests:
             _cofunded_submit(lead=application, request=request, by=by, at=application.submitted_at)
     return True
 

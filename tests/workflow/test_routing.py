@@ -78,3 +78,19 @@ def test_the_copies_of_a_co_funded_request_come_with_the_handing_over(draft, app
     copy = Application.objects.get(lead=draft)
     assert copy.call == other and copy.submitted_at == Application.objects.get(pk=draft.pk).submitted_at
     assert active_task(application=copy, node=ApplicationFlow.screen) is not None
+
+
+def test_the_gateway_reads_the_application_the_worker_holds_and_only_its_own(frozen, applicant, call, organisation):
+    """task_execute(application=...) hands the locked application to the next gateway; another
+    application's is refused before anything moves (and its transaction is to be rolled back)."""
+    from django.db import transaction
+
+    from workflow.engine import task_execute
+
+    task = active_task(application=frozen, node=ApplicationFlow.draft)
+    other = f.make_draft(call=call, organisation=organisation, by=applicant)
+    with pytest.raises(ValueError), transaction.atomic():
+        task_execute(task=task, user=applicant, allowed=True, application=other)
+    assert active_task(application=frozen, node=ApplicationFlow.draft) is not None
+    assert services.submission_route(application_pk=frozen.pk) is True
+    assert active_task(application=frozen, node=ApplicationFlow.screen) is not None
