@@ -55,7 +55,7 @@ def _autosave(request, pk: int, step: str, *, read: services.Read) -> JsonRespon
     if read is services.Read.LOCKED:
         application = lock_draft_for_member(request.user, pk)
     else:
-        application = read_for_member(request.user, pk)
+        application = read_for_member(request.user, pk, years=step == "budget")
     if application is None:
         get_application_for_member(request.user, pk)  # the 404 or 403 the pages give
         raise Http404  # a membership granted a moment ago: the next save goes through

@@ -1,5 +1,6 @@
 """Reads of applications for the applicant's pages."""
 
+import json
 from decimal import Decimal
 from functools import cache
 
@@ -19,9 +20,9 @@ from fonds.models import Call, ChecklistItem
 from fonds.templatetags.guichet import format_money
 from reviewers.models import Comment, Section
 
-from .models import Application, CallFormSettings, CallQuestion
+from .models import Application, BudgetYear, CallFormSettings, CallQuestion
 from .permissions import can_view_application, is_org_member
-from .services import WHAT_EXISTS, missing_items, what_exists_columns
+from .services import WHAT_EXISTS, budget_years_hold, missing_items, what_exists_columns
 
 HISTORY_TASK_TYPES = ("HUMAN", "START")
 
@@ -64,24 +65,25 @@ def lock_draft_for_member(user: User, pk: int) -> Application | None:
     return _for_member(user, pk, lock=True)
 
 
-def read_for_member(user: User, pk: int) -> Application | None:
+def read_for_member(user: User, pk: int, *, years: bool = False) -> Application | None:
     """As lock_draft_for_member, without the lock: one SELECT, so application, call and settings are
     as they were at one moment. Every autosave reads this way and writes only if the row is still
-    as read (forms.services.Read.UNLOCKED)."""
-    return _for_member(user, pk, lock=False)
+    as read (forms.services.Read.UNLOCKED). With `years`, its budget years come in the same SELECT
+    (forms.services.budget_years then reads nothing): the budget step's autosave."""
+    return _for_member(user, pk, lock=False, years=years)
 
 
 def read_for_submission(user: User, pk: int) -> tuple[Application, dict[str, bool]] | None:
-    """As read_for_member, with what_exists(application) read in the same SELECT (so as of the same
-    moment): the submission checks completeness without another round trip."""
-    return _for_member(user, pk, lock=False, exists=True)
+    """As read_for_member, with what_exists(application) and the budget years read in the same
+    SELECT (so as of the same moment): the submission checks completeness without another round trip."""
+    return _for_member(user, pk, lock=False, exists=True, years=True)
 
 
-def _for_member(user: User, pk: int, *, lock: bool, exists: bool = False):
+def _for_member(user: User, pk: int, *, lock: bool, exists: bool = False, years: bool = False):
     if not (user.is_authenticated and user.is_active):
         return None
     with connection.cursor() as cursor:
-        cursor.execute(_member_sql(connection.vendor, lock, exists), [pk, user.pk])
+        cursor.execute(_member_sql(connection.vendor, lock, exists, years), [pk, user.pk])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -93,23 +95,52 @@ def _for_member(user: User, pk: int, *, lock: bool, exists: bool = False):
     Call.form_settings.related.set_cached_value(call, settings)
     if settings is not None:
         CallFormSettings.call.field.set_cached_value(settings, call)
+    if years:
+        budget_years_hold(application, _years_of(application, row[-1]))
     if exists:
-        return application, dict(zip(WHAT_EXISTS, (bool(value) for value in row[split + width :]), strict=True))
+        found = row[split + width : split + width + len(WHAT_EXISTS)]
+        return application, dict(zip(WHAT_EXISTS, (bool(value) for value in found), strict=True))
     return application
 
 
-@cache
-def _member_sql(vendor: str, lock: bool, exists: bool = False) -> str:
-    """SELECT application, call, form settings (and what exists) WHERE pk and membership (locking
-    the application row). A lock waits for the row but its subqueries would still see the moment
-    before the wait: what exists is read only without it."""
+def _years_of(application: Application, found) -> list[BudgetYear]:
+    """The budget years of `_years_column`'s JSON ([[id, year, amount as text], ...]), year 1 first,
+    as the ORM gives them."""
+    if isinstance(found, str):  # SQLite gives the JSON as text, psycopg parses it
+        found = json.loads(found)
+    amount = BudgetYear._meta.get_field("amount")
+    step = Decimal(1).scaleb(-amount.decimal_places)
+    names = ["id", "application_id", "year", "amount"]
+    return [
+        BudgetYear.from_db(connection.alias, names, [pk, application.pk, year, amount.to_python(text).quantize(step)])
+        for pk, year, text in sorted(found or [], key=lambda item: item[1])
+    ]
+
+
+def _years_column(vendor: str) -> str:
+    """The application's budget years as one JSON value: [[id, year, amount as text], ...]."""
     table, column = rows.table, rows.column
-    if lock and exists:
-        raise ValueError("what exists is read without the lock (see the docstring)")
+    pk, year, amount = (f"y.{column(BudgetYear, name)}" for name in ("id", "year", "amount"))
+    if vendor == "postgresql":
+        aggregate = f"json_agg(json_build_array({pk}, {year}, {amount}::text))"
+    else:
+        aggregate = f"json_group_array(json_array({pk}, {year}, CAST({amount} AS TEXT)))"
+    where = f"y.{column(BudgetYear, 'application')} = a.{column(Application, 'id')}"
+    return f"(SELECT {aggregate} FROM {table(BudgetYear)} y WHERE {where})"
+
+
+@cache
+def _member_sql(vendor: str, lock: bool, exists: bool = False, years: bool = False) -> str:
+    """SELECT application, call, form settings (what exists, budget years) WHERE pk and membership
+    (locking the application row). A lock waits for the row but its subqueries would still see the
+    moment before the wait: what exists and the years are read only without it."""
+    table, column = rows.table, rows.column
+    if lock and (exists or years):
+        raise ValueError("what exists and the years are read without the lock (see the docstring)")
     found = ", " + ", ".join(what_exists_columns(f"a.{column(Application, 'id')}", f"c.{column(Call, 'id')}"))
     sql = (
         f"SELECT {rows.columns(Application, 'a')}, {rows.columns(Call, 'c')}, {rows.columns(CallFormSettings, 's')}"
-        f"{found if exists else ''}"
+        f"{found if exists else ''}{', ' + _years_column(vendor) if years else ''}"
         f" FROM {table(Application)} a"
         f" INNER JOIN {table(Call)} c ON c.{column(Call, 'id')} = a.{column(Application, 'call')}"
         f" LEFT OUTER JOIN {table(CallFormSettings)} s ON s.{column(CallFormSettings, 'call')} = c.{column(Call, 'id')}"

@@ -339,12 +339,15 @@ def application_save_budget(
         # one statement, the years written only if the row is (see _finish).
         application = _begin(application, step="budget", expected_version=expected_version, read=read)
         then = _years_statements(amounts) if amounts is not None else ()
-        return _finish(application, step="budget", by=by, read=read, then=then)
+        application = _finish(application, step="budget", by=by, read=read, then=then)
+        _budget_years_written(application)
+        return application
     with _saving(read=read, rows_of_its_own=True):
         application = _begin(application, step="budget", expected_version=expected_version, read=read)
         application = _finish(application, step="budget", by=by, read=read)
         if amounts is not None:
             _replace_years(application, amounts)
+            _budget_years_written(application)
         if lines is not None:
             application.budget_lines.all().delete()
             BudgetLine.objects.bulk_create(
@@ -523,10 +526,24 @@ def wizard_state_save(*, application: Application, data: dict, step: str | None)
 
 
 def budget_years(application: Application) -> list[BudgetYear]:
-    """The application's budget years in order (SQL written once per process: every submission reads them)."""
+    """The application's budget years in order (SQL written once per process: every submission reads
+    them); none read when the application came with them (budget_years_hold)."""
+    held = getattr(application, "_held_years", None)
+    if held is not None:
+        return list(held)
     with connection.cursor() as cursor:
         cursor.execute(_budget_years_sql(connection.vendor), [application.pk])
         return [rows.instance(BudgetYear, row) for row in cursor.fetchall()]
+
+
+def budget_years_hold(application: Application, years: list[BudgetYear]) -> None:
+    """`application` holds these as its budget years, read with it (forms.selectors.read_for_member
+    with years=True): budget_years gives them without a query, until the years are written."""
+    application._held_years = years
+
+
+def _budget_years_written(application: Application) -> None:
+    application.__dict__.pop("_held_years", None)
 
 
 def _year_amounts(amounts: list[Decimal]) -> list[tuple]:

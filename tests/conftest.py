@@ -149,8 +149,8 @@ def spy_reads(monkeypatch):
         made = []
         real_read, real_lock = getattr(module, unlocked), getattr(module, locked)
 
-        def read(user, pk):
-            found = real_read(user, pk)
+        def read(user, pk, **options):
+            found = real_read(user, pk, **options)
             made.append("unlocked")
             after(len(made))
             return found

@@ -188,6 +188,32 @@ def test_budget_years_are_what_the_orm_gives(draft):
     assert all(isinstance(y.amount, Decimal) for y in found)
 
 
+def test_the_budget_years_read_with_the_application_are_what_the_orm_gives(draft, applicant, django_assert_num_queries):
+    from forms.models import BudgetYear
+    from forms.services import budget_years
+
+    amounts = [Decimal("12500.50"), Decimal("0.10"), Decimal("7"), Decimal("9999999999.99")]
+    services.application_save_budget(application=draft, amounts=amounts)
+    expected = [fields_of(y) for y in BudgetYear.objects.filter(application=draft).order_by("year")]
+    with django_assert_num_queries(1):
+        read = read_for_member(applicant, draft.pk, years=True)
+        found = budget_years(read)  # held: no query
+    assert [fields_of(y) for y in found] == expected
+    assert [str(y.amount) for y in found] == ["12500.50", "0.10", "7.00", "9999999999.99"]
+    assert fields_of(read) == fields_of(Application.objects.get(pk=draft.pk))
+
+    # Written, the years held are let go: the next read is the database's.
+    services.application_save_budget(application=read, amounts=[Decimal("1")], read=services.Read.UNLOCKED)
+    assert [(y.year, y.amount) for y in budget_years(read)] == [(1, Decimal("1.00"))]
+    services.application_save_budget(application=draft, amounts=[])
+    assert budget_years(read_for_member(applicant, draft.pk, years=True)) == []
+
+
+def test_the_years_are_never_read_under_the_lock():
+    with pytest.raises(ValueError):
+        _member_sql(connection.vendor, True, False, True)
+
+
 @pytest.mark.parametrize("read", [services.Read.AGAIN, services.Read.UNLOCKED])
 def test_budget_years_are_replaced_in_place_and_beyond_the_last_one_deleted(draft, read):
     """Locked, the years are written after the row in a transaction; unlocked on PostgreSQL, by the

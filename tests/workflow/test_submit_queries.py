@@ -16,10 +16,10 @@ from workflow.services import submission_route
 
 pytestmark = pytest.mark.django_db
 
-# session, user; the application with its call, the membership check and what exists (one SELECT,
-# no lock, no transaction), budget years, the freeze (an UPDATE that writes only if the row is still
-# as read). Co-funding requests are read only when there are some.
-REQUEST_QUERIES = 5
+# session, user; the application with its call, the membership check, what exists and the budget
+# years (one SELECT, no lock, no transaction); the freeze (an UPDATE that writes only if the row is
+# still as read). Co-funding requests are read only when there are some.
+REQUEST_QUERIES = 4
 # The worker, inside the test's transaction (its SAVEPOINT and RELEASE): the application locked
 # (with whether co-funding was asked); the draft task; the viewflow transition draft → gateway →
 # screening (the process lock and the task, two task UPDATEs, two INSERTs and their two links, the
