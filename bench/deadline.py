@@ -446,6 +446,7 @@ def main() -> None:
         # each round waits for the worker to finish with the previous one's submissions.
         for n, group in enumerate(rounds, 1):
             base_from, app_from = len(base.latencies), len(app.latencies)
+            kinds_from = {kind: len(values) for kind, values in app.by_kind.items()}
             before = meter.sample()
             seconds = phase(baseline_user, group, lambda p: (browsers[p["user"]], p, per_user), len(group), base)
             after = meter.sample()
@@ -465,8 +466,12 @@ def main() -> None:
             not_routed += left
             routed_after = max(routed_after, waited)
             round_p95 = percentile(app.latencies[app_from:], 95)
+            kinds = ", ".join(
+                f"{kind}s {percentile(values[kinds_from.get(kind, 0) :], 95):.0f}"
+                for kind, values in sorted(app.by_kind.items())
+            )
             log(
-                f"guichet {len(group) * per_user / seconds:.0f} req/s p95 {round_p95:.0f} ms "
+                f"guichet {len(group) * per_user / seconds:.0f} req/s p95 {round_p95:.0f} ms ({kinds}) "
                 f"(ratio {round_p95 / round_b95:.2f}), worker done {waited:.1f}s after"
             )
     finally:

@@ -95,6 +95,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded mode serves several requests at once (runserver threads): a write transaction
     # takes the lock when it begins and waits for it, rather than failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
+elif env_bool("DATABASE_PREPARED_STATEMENTS", True):
+    # PostgreSQL: the hot paths' hand-written statements are prepared once per connection (see
+    # config/rows.py); Django's own queries stay bound client-side and are never prepared. Behind a
+    # connection pooler in transaction mode, set DATABASE_PREPARED_STATEMENTS=0.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

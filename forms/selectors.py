@@ -82,7 +82,7 @@ def read_for_submission(user: User, pk: int) -> tuple[Application, dict[str, boo
 def _for_member(user: User, pk: int, *, lock: bool, exists: bool = False, years: bool = False):
     if not (user.is_authenticated and user.is_active):
         return None
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         cursor.execute(_member_sql(connection.vendor, lock, exists, years), [pk, user.pk])
         row = cursor.fetchone()
     if row is None:

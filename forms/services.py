@@ -531,7 +531,7 @@ def budget_years(application: Application) -> list[BudgetYear]:
     held = getattr(application, "_held_years", None)
     if held is not None:
         return list(held)
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         cursor.execute(_budget_years_sql(connection.vendor), [application.pk])
         return [rows.instance(BudgetYear, row) for row in cursor.fetchall()]
 
@@ -582,7 +582,7 @@ def _replace_years(application: Application, amounts: list[Decimal]) -> None:
     written once per process (every autosave of the budget step ends here)."""
     values = [value for pair in _year_amounts(amounts) for value in (application.pk, *pair)]
     gone, count = [application.pk, len(amounts)], len(amounts)
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(_years_sql(connection.vendor, count), [*gone, *values])
             return
@@ -632,7 +632,7 @@ def what_exists(application: Application) -> dict[str, bool]:
     checklist items left unjustified, and required questions of its call (answered or not).
 
     One query, its SQL written once per process: the summary page and every submission ask it."""
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         cursor.execute(_what_exists_sql(connection.vendor), [application.pk] * 4 + [application.call_id])
         row = cursor.fetchone()
     return dict(zip(WHAT_EXISTS, (bool(value) for value in row), strict=True))
