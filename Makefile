@@ -36,7 +36,7 @@ help:
 	@echo "  test      run pytest (extra arguments: PYTEST_ARGS=...)"
 	@echo "  bench     run every bench/*.py"
 	@echo "  lint      ruff check and ruff format --check"
-	@echo "  worker    start a Celery worker (needs REDIS_URL)"
+	@echo "  worker    start a Celery worker at a lower CPU priority than the web (needs REDIS_URL)"
 	@echo "  beat      start Celery beat (needs REDIS_URL)"
 
 # --- virtualenv --------------------------------------------------------------
@@ -123,7 +123,7 @@ lint: venv
 	exit $$rc
 
 worker: venv
-	$(BIN)/celery -A config worker -l info
+	nice -n 10 $(BIN)/celery -A config worker -l info
 
 beat: venv
 	$(BIN)/celery -A config beat -l info

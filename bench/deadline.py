@@ -4,9 +4,11 @@ Starts gunicorn on PostgreSQL (its own database, `bench_deadline`, dropped, crea
 here), a private Redis (`redis-server` on a free port, nothing shared is touched) and one Celery
 worker, as production runs them: a submission freezes the draft in the request and the worker
 hands it to screening (its viewflow transition, co-funded copies, e-mails through the outbox),
-on the same two cores as everything else. It warms every process up on both paths (spare
-applicants save, submit and write baseline rows; not measured, so neither phase pays the first
-imports), then measures two phases under the same load (N client threads, one per applicant, all
+on the same two cores as everything else, at a lower CPU priority than the web (niceness 10, as
+the README asks of a worker sharing the web's machine; --worker-nice 0 runs it at the web's). It
+warms every process up on both paths (a round of as many spare applicants, who write baseline rows,
+save and submit; not measured, so that neither phase pays for a cold process, connection or
+cache), then measures two phases under the same load (N client threads, one per applicant, all
 released together, the same number of requests each):
 
 1. baseline: a minimal signed-in view that writes one row (bench/_deadline_urls.py);
@@ -26,9 +28,10 @@ Prints its figures (with the CPU time each phase cost per request, by process gr
 database, redis, client; the Guichet phase counts the worker's catching up after its last request),
 then, as its last line, one JSON object:
 users, repeat, saves, errors, lost_saves, p50_ms, p95_ms, rps, baseline_p95_ms, baseline_rps, p95_ratio,
-rps_ratio (`users` per round, `saves` over all rounds).
+rps_ratio, worker_nice (`users` per round, `saves` over all rounds).
 
-    .venv/bin/python bench/deadline.py [--users 100] [--rounds 3] [--repeat 5] [--workers 5]
+    .venv/bin/python bench/deadline.py [--users 100] [--rounds 3] [--repeat 5] [--workers 5] [--warmup 100]
+                                       [--worker-nice 10]
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_deadline).
 Needs PostgreSQL running and the `redis-server` program (Debian package redis-server).
@@ -404,20 +407,28 @@ def main() -> None:
         "--repeat", type=int, default=5, help="baseline and Guichet phases, alternated, each with fresh applicants"
     )
     parser.add_argument(
-        "--worker-nice", type=int, default=0, help="run the Celery worker at this niceness (0: gunicorn's priority)"
+        "--warmup", type=int, default=None, help="applicants of the unmeasured warm-up round (default: --users)"
+    )
+    parser.add_argument(
+        "--worker-nice",
+        type=int,
+        default=10,
+        help="the Celery worker's niceness (10, as the README deploys it; 0: the web's priority)",
     )
     args = parser.parse_args()
+    if args.warmup is None:
+        args.warmup = args.users
 
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     redis_port = free_port()
     env = environment(database_url, f"redis://127.0.0.1:{redis_port}/0")
     log(
         f"database {urlparse(database_url).path.lstrip('/')} (recreated), {args.users} users, "
-        f"{args.workers} workers, {args.repeat} rounds"
+        f"{args.workers} workers, {args.repeat} rounds, Celery worker at niceness {args.worker_nice}"
     )
     recreate_database(database_url)
     run([PYTHON, "manage.py", "migrate", "--noinput"], env)
-    spare = 2 * args.workers
+    spare = args.warmup
     total = args.users * args.repeat
     setup = json.loads(run([PYTHON, "-m", "bench._deadline_setup", "prepare", str(total), str(spare)], env))
     people, warm = setup["people"], setup["warmup"]
@@ -535,6 +546,7 @@ def main() -> None:
                 "baseline_rps": round(b_rps, 1),
                 "p95_ratio": round(p95 / b95, 2) if b95 else None,
                 "rps_ratio": round(rps / b_rps, 2) if b_rps else None,
+                "worker_nice": args.worker_nice,
             }
         ),
         flush=True,
