@@ -24,9 +24,12 @@ def cursor():
     On PostgreSQL its statements are prepared (server-side binding, psycopg's prepare=True), so each
     is planned once per connection instead of on every request: planning these joins costs
     PostgreSQL several times what running them does. Queries are logged and counted as Django's
-    own. Django's cursor instead elsewhere, and when the settings turn prepared statements off
+    own. Django's cursor instead elsewhere, when connections are not kept between requests
+    (CONN_MAX_AGE=0: nothing to reuse), and when the settings turn prepared statements off
     (DATABASE_PREPARED_STATEMENTS=0: a connection pooler in transaction mode)."""
     if connection.vendor != "postgresql" or ServerBindingCursor is None:
+        return connection.cursor()
+    if connection.settings_dict.get("CONN_MAX_AGE", 0) == 0:  # a connection per request: nothing to reuse
         return connection.cursor()
     connection.ensure_connection()
     if connection.connection.prepare_threshold is None:  # DATABASE_PREPARED_STATEMENTS=0

@@ -262,3 +262,61 @@ def test_rows_update_then_writes_other_rows_only_with_the_row(draft):
     assert rows.update(draft, ["title"], where={"version": draft.version}, then=then) is True
     assert Application.objects.get(pk=draft.pk).title == "Écrit"
     assert list(draft.years.values_list("amount", flat=True)) == [Decimal("5.00")] * 2
+
+
+def test_the_hot_statements_are_prepared_on_a_kept_connection(draft, applicant, monkeypatch):
+    """On PostgreSQL with connections kept between requests, the member read is prepared once on the
+    connection (PostgreSQL plans it once); with a connection per request, nothing is prepared."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's (DATABASE_URL=postgres://...)")
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%" + "EXISTS (SELECT 1 FROM%"]
+            )
+            return cursor.fetchone()[0]
+
+    before = prepared()
+    read_for_member(applicant, draft.pk)
+    assert prepared() == before  # CONN_MAX_AGE=0 in the tests: a connection per request
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
+    for _ in range(3):
+        assert read_for_member(applicant, draft.pk).pk == draft.pk
+    assert prepared() == before + 1
+
+
+def test_every_hot_statement_works_prepared(client, draft, applicant, monkeypatch):
+    """Each hand-written statement, bound server-side and prepared: the autosave of each step, the
+    locked save, what exists, the years, the submission."""
+    from django.urls import reverse
+
+    from forms.services import budget_years, what_exists
+    from workflow.services import application_submit
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's (DATABASE_URL=postgres://...)")
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
+    client.force_login(applicant)
+    for turn in range(2):  # the second turn runs them prepared
+        draft.refresh_from_db()
+        for step, data in (
+            ("project", {"project-title": f"Titre {turn}", "project-summary": f"Résumé {turn}."}),
+            ("budget", {"budget-year_1": f"1900{turn}", "budget-year_2": f"900{turn}"}),
+            ("sustainability", {"sustainability-sustainability_plan": f"Plan {turn}."}),
+        ):
+            response = client.post(reverse("forms:autosave", args=[draft.pk, step]), {"version": draft.version, **data})
+            assert response.status_code == 200 and response.json()["saved"] is True, response.content
+            draft.refresh_from_db()
+        services.application_save_budget(application=draft, amounts=[Decimal("19000.50"), Decimal(turn)])
+        assert [(y.year, y.amount) for y in budget_years(draft)] == [(1, Decimal("19000.50")), (2, Decimal(turn))]
+        exists = what_exists(draft)
+        assert (exists["indicators"], exists["partners"], exists["cofunding"]) == (
+            draft.indicators.exists(),
+            draft.partners.exists(),
+            draft.cofunding_requests.exists(),
+        )
+    draft.refresh_from_db()
+    assert (draft.title, draft.sustainability_plan) == ("Titre 1", "Plan 1.")
+    submitted = application_submit(application=draft.pk, by=applicant)
+    assert submitted.status == Application.Status.SUBMITTED
