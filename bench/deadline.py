@@ -137,7 +137,7 @@ def start_redis(port: int) -> subprocess.Popen:
 
 def start_worker(env: dict, niceness: int = 0) -> subprocess.Popen:
     """One Celery worker process (solo pool), at gunicorn's priority unless `niceness` lowers it."""
-    command = ["nice", "-n", str(niceness)] * bool(niceness) + [
+    command = (["nice", "-n", str(niceness)] if niceness else []) + [
         PYTHON, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-l", "warning",
         "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]  # fmt: skip

@@ -181,7 +181,8 @@ def unlocked_first(do: Callable[[Read], T]) -> T:
 
 def _saving(*, read: Read, rows_of_its_own: bool):
     """The transaction of a save: the caller's own when it holds the row lock; none when the save
-    is one statement (Read.UNLOCKED writing the application row only, see _finish)."""
+    is one statement (Read.UNLOCKED writing the application row, with what its UPDATE writes: see
+    _finish)."""
     if read is Read.LOCKED:
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("Read.LOCKED needs the caller's transaction, which holds the lock")
@@ -333,20 +334,17 @@ def application_save_budget(
     """Save the budget step: the amount asked per year (year 1 first), the expense budget lines
     ({label, year, amount}) and the other calls asked for co-funding ({call, amount}); each replaces
     what was there. Co-funding rows naming this call itself or a closed call are left out."""
-    amounts_only = lines is None and cofunding is None and not questions
-    if read is Read.UNLOCKED and connection.vendor == "postgresql" and amounts_only:
-        # Deadline day's budget autosave (the amounts typed): the application row and its years in
-        # one statement, the years written only if the row is (see _finish).
+    # On PostgreSQL the years are written by the application row's own UPDATE (see _finish): typing
+    # an amount, deadline day's budget autosave, is then one statement, with no transaction.
+    years_with_row = amounts is not None and connection.vendor == "postgresql"
+    own_rows = lines is not None or cofunding is not None or bool(questions)
+    with _saving(read=read, rows_of_its_own=own_rows or (amounts is not None and not years_with_row)):
         application = _begin(application, step="budget", expected_version=expected_version, read=read)
-        then = _years_statements(amounts) if amounts is not None else ()
+        then = _years_statements(amounts) if years_with_row else ()
         application = _finish(application, step="budget", by=by, read=read, then=then)
-        _budget_years_written(application)
-        return application
-    with _saving(read=read, rows_of_its_own=True):
-        application = _begin(application, step="budget", expected_version=expected_version, read=read)
-        application = _finish(application, step="budget", by=by, read=read)
         if amounts is not None:
-            _replace_years(application, amounts)
+            if not years_with_row:
+                _replace_years(application, amounts)
             _budget_years_written(application)
         if lines is not None:
             application.budget_lines.all().delete()
@@ -553,70 +551,49 @@ def _year_amounts(amounts: list[Decimal]) -> list[tuple]:
 
 
 def _years_statements(amounts: list[Decimal]) -> tuple[tuple[str, list], ...]:
-    """_replace_years as statements for config.rows.update(then=...) (PostgreSQL): they write the
-    years of the row it writes, only if it writes it."""
-    gone, upsert = _years_after_sql(connection.vendor, len(amounts))
-    if not amounts:
-        return ((gone, [0]),)
-    return (gone, [len(amounts)]), (upsert, [value for pair in _year_amounts(amounts) for value in pair])
-
-
-@cache
-def _years_after_sql(vendor: str, count: int) -> tuple[str, str]:
-    column = rows.column
-    application, year, amount = (column(BudgetYear, name) for name in ("application", "year", "amount"))
-    table = rows.table(BudgetYear)
-    gone = f"DELETE FROM {table} WHERE {application} = (SELECT pk FROM written) AND {year} > %s"
-    values = ", ".join(["(%s, %s)"] * count)
-    upsert = (
-        f"INSERT INTO {table} ({application}, {year}, {amount}) SELECT w.pk, v.y, v.a FROM written w"
-        f" CROSS JOIN (VALUES {values}) AS v(y, a)"
-        f" ON CONFLICT ({application}, {year}) DO UPDATE SET {amount} = excluded.{amount}"
-    )
-    return gone, upsert
+    """The budget years become `amounts` (year 1 first), as statements for config.rows.update(then=...)
+    (PostgreSQL): they write the years of the row it writes, only if it writes it. Years kept are
+    updated in place, years beyond the last one given are deleted."""
+    statements = [(_years_gone_sql(connection.vendor, "(SELECT pk FROM written)"), [len(amounts)])]
+    if amounts:
+        values = [value for pair in _year_amounts(amounts) for value in pair]
+        statements.append((_years_upsert_sql(connection.vendor, len(amounts), written=True), values))
+    return tuple(statements)
 
 
 def _replace_years(application: Application, amounts: list[Decimal]) -> None:
-    """The budget years become `amounts` (year 1 first): years kept are updated in place, years
-    beyond the last one given are deleted. One statement on PostgreSQL, two elsewhere; their SQL is
-    written once per process (every autosave of the budget step ends here)."""
+    """As _years_statements, in two statements of their own (SQLite: no data-modifying WITH)."""
     values = [value for pair in _year_amounts(amounts) for value in (application.pk, *pair)]
-    gone, count = [application.pk, len(amounts)], len(amounts)
     with rows.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(_years_sql(connection.vendor, count), [*gone, *values])
-            return
-        cursor.execute(_years_gone_sql(connection.vendor), gone)
-        if count:
-            cursor.execute(_years_upsert_sql(connection.vendor, count), values)
+        cursor.execute(_years_gone_sql(connection.vendor, "%s"), [application.pk, len(amounts)])
+        if amounts:
+            cursor.execute(_years_upsert_sql(connection.vendor, len(amounts)), values)
 
 
 @cache
-def _years_gone_sql(vendor: str) -> str:
+def _years_gone_sql(vendor: str, of: str) -> str:
+    """DELETE the years beyond %s of the application `of` names (a placeholder or a subquery)."""
     column = rows.column
     return (
-        f"DELETE FROM {rows.table(BudgetYear)} WHERE {column(BudgetYear, 'application')} = %s"
+        f"DELETE FROM {rows.table(BudgetYear)} WHERE {column(BudgetYear, 'application')} = {of}"
         f" AND {column(BudgetYear, 'year')} > %s"
     )
 
 
 @cache
-def _years_upsert_sql(vendor: str, count: int) -> str:
-    column = rows.column
-    application, year, amount = (column(BudgetYear, name) for name in ("application", "year", "amount"))
-    values = ", ".join(["(%s, %s, %s)"] * count)
+def _years_upsert_sql(vendor: str, count: int, written: bool = False) -> str:
+    """INSERT or update `count` years, (application, year, amount) each; with `written`, (year,
+    amount) each, of the row config.rows.update writes."""
+    application, year, amount = (rows.column(BudgetYear, name) for name in ("application", "year", "amount"))
+    if written:
+        values = ", ".join(["(%s, %s)"] * count)
+        source = f"SELECT w.pk, v.y, v.a FROM written w CROSS JOIN (VALUES {values}) AS v(y, a)"
+    else:
+        source = "VALUES " + ", ".join(["(%s, %s, %s)"] * count)
     return (
-        f"INSERT INTO {rows.table(BudgetYear)} ({application}, {year}, {amount}) VALUES {values}"
+        f"INSERT INTO {rows.table(BudgetYear)} ({application}, {year}, {amount}) {source}"
         f" ON CONFLICT ({application}, {year}) DO UPDATE SET {amount} = excluded.{amount}"
     )
-
-
-@cache
-def _years_sql(vendor: str, count: int) -> str:
-    """PostgreSQL: the delete and the upsert in one statement (they touch different years)."""
-    if not count:
-        return _years_gone_sql(vendor)
-    return f"WITH gone AS ({_years_gone_sql(vendor)}) {_years_upsert_sql(vendor, count)}"
 
 
 @cache

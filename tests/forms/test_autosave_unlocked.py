@@ -110,8 +110,8 @@ def test_a_row_that_keeps_changing_is_locked_and_the_save_waits_its_turn(client,
 
 
 def test_a_step_with_rows_of_its_own_writes_nothing_when_the_row_changed(draft, colleague):
-    """Budget years are written in a transaction after the application row: when that row is not
-    as read, the years are left as they were."""
+    """Budget years are written only with the application row (by its own UPDATE on PostgreSQL, after
+    it in a transaction elsewhere): when that row is not as read, the years are left as they were."""
     read = Application.objects.get(pk=draft.pk)
     years = list(draft.years.order_by("year").values_list("amount", flat=True))
     services.application_save_project(application=draft, title="Entre-temps", by=colleague)

@@ -216,8 +216,8 @@ def test_the_years_are_never_read_under_the_lock():
 
 @pytest.mark.parametrize("read", [services.Read.AGAIN, services.Read.UNLOCKED])
 def test_budget_years_are_replaced_in_place_and_beyond_the_last_one_deleted(draft, read):
-    """Locked, the years are written after the row in a transaction; unlocked on PostgreSQL, by the
-    row's own UPDATE (one statement)."""
+    """On PostgreSQL the row's own UPDATE writes them (unlocked: one statement, no transaction);
+    elsewhere a DELETE and an upsert after it, in a transaction."""
     from forms.models import BudgetYear
 
     def saved():
